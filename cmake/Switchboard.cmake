@@ -1,0 +1,27 @@
+# Helpers shared by every layer's CMakeLists.txt.
+
+# sb_add_library(<name> SOURCES ... [DEPS ...])
+# A static library for one layer; its headers are included as "<layer>/<file>.hpp"
+# relative to src/.
+function(sb_add_library name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  add_library(${name} STATIC ${ARG_SOURCES})
+  target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR}/src)
+  target_link_libraries(${name} PUBLIC ${ARG_DEPS})
+endfunction()
+
+# sb_add_unit_test(<name> SOURCES ... [DEPS ...] [LABELS ...] [FIXTURES ...])
+# One GoogleTest executable; every TEST in it becomes a CTest test.
+function(sb_add_unit_test name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;LABELS;FIXTURES" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/src ${PROJECT_SOURCE_DIR}/tests)
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gmock GTest::gtest_main)
+  target_compile_definitions(${name} PRIVATE
+    SB_SOURCE_DIR="${PROJECT_SOURCE_DIR}" SB_BINARY_DIR="${PROJECT_BINARY_DIR}")
+  set(props LABELS "unit;${ARG_LABELS}")
+  if(ARG_FIXTURES)
+    list(APPEND props FIXTURES_REQUIRED "${ARG_FIXTURES}")
+  endif()
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES ${props})
+endfunction()
