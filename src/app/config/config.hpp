@@ -1,0 +1,312 @@
+// The typed configuration: one struct per block of config.yml, in the layout of
+// the requirements (../shared/requirements/config-compat.yml). Defaults here are
+// the values a key takes when the file leaves it out.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/secret.hpp"
+
+namespace switchboard::app::config {
+
+struct ServerConfig {
+  std::string sip_host = "0.0.0.0";
+  int sip_port = 5060;
+  std::string external_ip;  ///< address written into SDP/Contact; empty: the bound one
+  int rtp_port_range_start = 10000;
+  int rtp_port_range_end = 20000;
+  std::string server_name = "Switchboard";
+  std::string version;
+};
+
+struct ApiConfig {
+  std::string host = "127.0.0.1";
+  int port = 8080;
+  bool enable_cors = false;
+  std::vector<std::string> cors_origins;  ///< explicit allow-list when CORS is on
+  std::string tls_cert_file;
+  std::string tls_key_file;
+};
+
+struct ExtensionConfig {
+  std::string number;
+  std::string name;
+  Secret password;
+  bool allow_external = false;
+  std::string email;
+  Secret voicemail_pin;
+};
+
+struct DialplanConfig {
+  std::string internal_pattern = "^1[0-9]{3}$";
+  std::string conference_pattern = "^2[0-9]{3}$";
+  std::string voicemail_pattern = "^\\*[0-9]{4}$";
+  std::string parking_pattern = "^7[0-9]$";
+  std::string queue_pattern = "^8[0-9]{3}$";
+  std::string external_pattern;  ///< empty: no external dialing
+};
+
+struct OperatorConsoleConfig {
+  bool enabled = false;
+  std::vector<std::string> operator_extensions;
+  int intercept_timeout = 10;  ///< seconds before an intercepted call is released
+};
+
+struct PagingZoneConfig {
+  std::string name;
+  std::string multicast_address;
+  int multicast_port = 5004;
+  std::string sip_uri;  ///< for method: sip
+};
+
+struct PagingConfig {
+  bool enabled = false;
+  std::string method = "multicast";  ///< multicast | sip
+  std::vector<PagingZoneConfig> zones;
+};
+
+struct VipPriorityLevelConfig {
+  int level = 1;  ///< 1 = VIP, 2 = VVIP, 3 = Executive
+  bool skip_queue = false;
+  std::string music_on_hold;
+  bool direct_to_executive = false;
+  bool no_voicemail = false;
+  bool immediate_escalation = false;
+};
+
+struct VipRoutingConfig {
+  bool enabled = false;
+  std::vector<VipPriorityLevelConfig> priority_levels;
+};
+
+struct FeaturesConfig {
+  bool call_recording = true;
+  bool call_transfer = true;
+  bool call_hold = true;
+  bool conference = true;
+  bool voicemail = true;
+  bool call_parking = true;
+  bool call_queues = true;
+  bool presence = true;
+  bool music_on_hold = true;
+  int max_call_duration = 7200;  ///< seconds; 0 = unlimited
+  OperatorConsoleConfig operator_console;
+  PagingConfig paging;
+  VipRoutingConfig vip_routing;
+};
+
+struct RecordingConfig {
+  bool auto_record = false;
+  std::string storage_path = "recordings";
+  std::string format = "wav";
+};
+
+struct IvrConfig {
+  bool enabled = true;
+  std::string prompts_path = "voicemail/prompts";
+  int pin_attempts = 3;
+  int menu_timeout = 5;
+  int inter_digit_timeout = 3;
+};
+
+struct SmtpConfig {
+  std::string host = "127.0.0.1";
+  int port = 587;
+  bool use_tls = true;
+  std::string username;
+  Secret password;
+};
+
+struct EmailConfig {
+  std::string from_address;
+  std::string from_name = "Voicemail";
+  std::string subject_template = "New Voicemail from {caller_id} - {timestamp}";
+  bool include_attachment = true;
+  bool send_immediately = true;
+};
+
+struct RemindersConfig {
+  bool enabled = false;
+  std::string time = "09:00";  ///< HH:MM, local time
+  bool unread_only = true;
+};
+
+struct VoicemailConfig {
+  std::string storage_path = "voicemail";
+  int max_message_duration = 180;
+  bool email_notifications = false;
+  int no_answer_timeout = 30;
+  IvrConfig ivr;
+  SmtpConfig smtp;
+  EmailConfig email;
+  RemindersConfig reminders;
+};
+
+struct ConferenceConfig {
+  int max_participants = 50;
+  bool record_conferences = false;
+};
+
+struct QueueConfig {
+  std::string number;
+  std::string name;
+  std::string strategy = "ring_all";  ///< ring_all|round_robin|least_recent|fewest_calls|random
+  int max_wait_time = 300;
+  std::vector<std::string> agents;
+};
+
+struct ParkingConfig {
+  int range_start = 70;
+  int range_end = 79;
+  int timeout = 120;
+};
+
+struct PresenceConfig {
+  int auto_away_timeout = 300;
+  int auto_offline_timeout = 1800;
+};
+
+struct MusicOnHoldConfig {
+  std::string directory = "moh";
+  std::string default_class = "default";
+};
+
+struct LoggingConfig {
+  std::string level = "INFO";
+  std::string file;
+  bool console = true;
+  bool json = false;
+  std::map<std::string, std::string> components;  ///< per-component levels
+};
+
+struct SecurityConfig {
+  bool require_authentication = true;
+  int max_failed_attempts = 5;
+  int ban_duration = 300;
+  bool fips_mode = false;
+  bool enable_tls = false;
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  bool enable_srtp = false;
+  int min_password_length = 12;
+  bool require_strong_passwords = true;
+};
+
+struct ProvisioningDeviceConfig {
+  std::string mac;
+  std::string extension;
+  std::string model;
+};
+
+struct ProvisioningConfig {
+  bool enabled = false;
+  std::string url_format;
+  std::string custom_templates_dir;
+  std::vector<ProvisioningDeviceConfig> devices;
+};
+
+struct TrunkConfig {
+  std::string name;
+  std::string host;
+  int port = 5060;
+  std::string transport = "udp";
+  std::string username;
+  Secret password;
+  bool register_ = false;
+  std::vector<std::string> outbound_patterns;
+  int strip_digits = 0;
+  std::string prepend;
+  int max_channels = 0;  ///< 0 = unlimited
+  int priority = 1;      ///< lower first, for failover
+};
+
+struct VipDatabaseConfig {
+  std::string host;
+  int port = 5432;
+  std::string database;
+  std::string username;
+  Secret password;
+};
+
+struct DatabaseConfig {
+  /// `postgresql://…` for PostgreSQL; empty: the embedded SQLite file at `path`.
+  Secret url;
+  std::string path = "var/switchboard.db";
+  std::optional<VipDatabaseConfig> vip_callers;
+};
+
+struct ZoomConfig {
+  bool enabled = false;
+  std::string account_id;
+  std::string client_id;
+  Secret client_secret;
+  bool phone_enabled = false;
+  std::string api_base_url = "https://api.zoom.us/v2";
+};
+
+struct OutlookConfig {
+  bool enabled = false;
+  std::string tenant_id;
+  std::string client_id;
+  Secret client_secret;
+  std::string redirect_uri;
+  std::vector<std::string> scopes;
+};
+
+struct ActiveDirectoryConfig {
+  bool enabled = false;
+  std::string server;
+  std::string base_dn;
+  std::string bind_dn;
+  Secret bind_password;
+  bool use_ssl = true;
+  std::string user_search_base;
+  std::string group_search_base;
+  std::vector<std::string> attributes;
+};
+
+struct TeamsConfig {
+  bool enabled = false;
+  std::string tenant_id;
+  std::string client_id;
+  Secret client_secret;
+  std::string sip_domain;
+  std::string sbc_fqdn;
+};
+
+struct IntegrationsConfig {
+  ZoomConfig zoom;
+  OutlookConfig outlook;
+  ActiveDirectoryConfig active_directory;
+  TeamsConfig teams;
+};
+
+struct Config {
+  std::string source_file;  ///< the file it was loaded from
+  ServerConfig server;
+  ApiConfig api;
+  std::vector<ExtensionConfig> extensions;
+  DialplanConfig dialplan;
+  FeaturesConfig features;
+  RecordingConfig recording;
+  VoicemailConfig voicemail;
+  ConferenceConfig conference;
+  std::vector<QueueConfig> queues;
+  ParkingConfig parking;
+  PresenceConfig presence;
+  MusicOnHoldConfig music_on_hold;
+  LoggingConfig logging;
+  SecurityConfig security;
+  ProvisioningConfig provisioning;
+  std::vector<TrunkConfig> trunks;
+  DatabaseConfig database;
+  IntegrationsConfig integrations;
+
+  const ExtensionConfig* find_extension(const std::string& number) const;
+};
+
+}  // namespace switchboard::app::config

@@ -1,0 +1,317 @@
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "app/config/loader.hpp"
+
+namespace switchboard::app::config {
+namespace {
+
+using ::testing::HasSubstr;
+
+const std::map<std::string, std::string> kCompatEnv = {
+    {"EXT_1000_PASSWORD", "Operator-Pass-1000"}, {"EXT_1001_PASSWORD", "Ada-Lovelace-1001"},
+    {"EXT_1002_PASSWORD", "Bob-Builder-1002"},   {"EXT_1003_PASSWORD", "Carol-Singer-1003"},
+    {"EXT_1004_PASSWORD", "Support-Desk-1004"},  {"SMTP_PASSWORD", "smtp-secret-value"},
+    {"DB_PASSWORD", "db-secret-value"},          {"ZOOM_CLIENT_SECRET", "zoom-secret-value"},
+    {"OUTLOOK_CLIENT_SECRET", "outlook-secret"}, {"AD_BIND_PASSWORD", "ad-secret-value"},
+    {"TEAMS_CLIENT_SECRET", "teams-secret-value"}};
+
+EnvLookup env_from(std::map<std::string, std::string> vars) {
+  return [vars = std::move(vars)](const std::string& name) -> std::optional<std::string> {
+    auto it = vars.find(name);
+    if (it == vars.end()) return std::nullopt;
+    return it->second;
+  };
+}
+
+std::string read(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string all_messages(const LoadResult& r) {
+  std::string out;
+  for (const auto& d : r.diagnostics.all()) out += d.format() + "\n";
+  return out;
+}
+
+// A small valid file that tests edit.
+const char* kMinimal = R"yaml(server:
+  sip_port: 5060
+extensions:
+- number: '1001'
+  name: Ada
+  password: Correct-Horse-1
+dialplan:
+  internal_pattern: ^1[0-9]{3}$
+)yaml";
+
+TEST(ConfigLoader, RequirementsCompatFileLoadsAsItIs) {
+  auto r = load_file(SB_SOURCE_DIR "/tests/data/config/config-compat.yml", env_from(kCompatEnv));
+  ASSERT_TRUE(r.ok()) << all_messages(r);
+  EXPECT_TRUE(r.diagnostics.warnings().empty()) << all_messages(r);
+  const Config& c = *r.config;
+  EXPECT_EQ(c.server.sip_port, 5060);
+  EXPECT_EQ(c.server.external_ip, "127.0.0.1");
+  EXPECT_EQ(c.server.rtp_port_range_start, 10000);
+  EXPECT_EQ(c.server.rtp_port_range_end, 20000);
+  EXPECT_EQ(c.api.port, 8080);
+  EXPECT_TRUE(c.api.enable_cors);
+  ASSERT_EQ(c.extensions.size(), 5u);
+  EXPECT_EQ(c.extensions[1].number, "1001");
+  EXPECT_EQ(c.extensions[1].password.reveal(), "Ada-Lovelace-1001");
+  EXPECT_EQ(c.extensions[1].voicemail_pin.reveal(), "1739");
+  EXPECT_FALSE(c.extensions[3].allow_external);
+  EXPECT_EQ(c.dialplan.voicemail_pattern, "^\\*[0-9]{4}$");
+  EXPECT_EQ(c.features.max_call_duration, 7200);
+  EXPECT_EQ(c.features.operator_console.operator_extensions, std::vector<std::string>{"1000"});
+  EXPECT_EQ(c.features.operator_console.intercept_timeout, 10);
+  ASSERT_EQ(c.features.paging.zones.size(), 3u);
+  EXPECT_EQ(c.features.paging.zones[1].name, "warehouse");
+  EXPECT_EQ(c.features.paging.zones[1].multicast_address, "224.0.1.2");
+  ASSERT_EQ(c.features.vip_routing.priority_levels.size(), 3u);
+  EXPECT_TRUE(c.features.vip_routing.priority_levels[0].skip_queue);
+  EXPECT_EQ(c.features.vip_routing.priority_levels[0].music_on_hold, "premium");
+  EXPECT_TRUE(c.features.vip_routing.priority_levels[1].no_voicemail);
+  EXPECT_TRUE(c.features.vip_routing.priority_levels[2].immediate_escalation);
+  EXPECT_EQ(c.voicemail.ivr.pin_attempts, 3);
+  EXPECT_EQ(c.voicemail.smtp.port, 587);
+  EXPECT_EQ(c.voicemail.smtp.password.reveal(), "smtp-secret-value");
+  EXPECT_EQ(c.voicemail.reminders.time, "09:00");
+  ASSERT_EQ(c.queues.size(), 2u);
+  EXPECT_EQ(c.queues[1].strategy, "least_recent");
+  EXPECT_EQ(c.parking.range_end, 79);
+  EXPECT_EQ(c.logging.file, "logs/pbx.log");
+  EXPECT_EQ(c.security.max_failed_attempts, 5);
+  EXPECT_TRUE(c.trunks.empty());
+  ASSERT_TRUE(c.database.vip_callers.has_value());
+  EXPECT_EQ(c.database.vip_callers->database, "pbx_vip");
+  EXPECT_EQ(c.integrations.zoom.client_secret.reveal(), "zoom-secret-value");
+  EXPECT_EQ(c.integrations.outlook.scopes.size(), 5u);
+  EXPECT_EQ(c.integrations.active_directory.attributes.back(), "thumbnailPhoto");
+  EXPECT_EQ(c.integrations.teams.sbc_fqdn, "sbc.yourdomain.com");
+}
+
+TEST(ConfigLoader, CompatFileIsByteIdenticalToTheRequirements) {
+  // The test copy must not drift from ../shared (when it is there to compare).
+  std::ifstream shared(SB_SOURCE_DIR "/../shared/requirements/config-compat.yml");
+  if (!shared) GTEST_SKIP() << "../shared not present beside the checkout";
+  EXPECT_EQ(read(SB_SOURCE_DIR "/../shared/requirements/config-compat.yml"),
+            read(SB_SOURCE_DIR "/tests/data/config/config-compat.yml"));
+}
+
+TEST(ConfigLoader, ShippedExampleAndDemoConfigsLoad) {
+  for (const char* f : {"/config/config.example.yml", "/config/config.yml"}) {
+    auto r = load_file(std::string(SB_SOURCE_DIR) + f, env_from(kCompatEnv));
+    EXPECT_TRUE(r.ok()) << f << "\n" << all_messages(r);
+    EXPECT_TRUE(r.diagnostics.warnings().empty()) << f << "\n" << all_messages(r);
+  }
+}
+
+TEST(ConfigLoader, MissingEnvironmentVariableIsAnErrorWithItsLocation) {
+  auto env = kCompatEnv;
+  env.erase("ZOOM_CLIENT_SECRET");
+  auto r = load_file(SB_SOURCE_DIR "/tests/data/config/config-compat.yml", env_from(env));
+  ASSERT_FALSE(r.ok());
+  auto errors = r.diagnostics.errors();
+  ASSERT_EQ(errors.size(), 1u) << all_messages(r);
+  const auto& d = errors[0];
+  EXPECT_EQ(d.path, "integrations.zoom.client_secret");
+  EXPECT_THAT(d.message, HasSubstr("ZOOM_CLIENT_SECRET is not set"));
+  EXPECT_GT(d.line, 0);
+}
+
+TEST(ConfigLoader, ThreeDifferentErrorsAreAllReportedWithLineAndColumn) {
+  const char* text = R"yaml(server:
+  sip_port: 70000
+extensions:
+- number: '1001'
+  password: Correct-Horse-1
+- number: '1001'
+  password: Correct-Horse-2
+dialplan:
+  internal_pattern: ^1[0-9{3}$
+)yaml";
+  auto r = load_string(text, "bad.yml", env_from({}));
+  ASSERT_FALSE(r.ok());
+  auto errors = r.diagnostics.errors();
+  ASSERT_EQ(errors.size(), 3u) << all_messages(r);
+  EXPECT_EQ(errors[0].format(),
+            "bad.yml:2:13: server.sip_port: 70000 is out of range (expected 1 to 65535)");
+  EXPECT_EQ(errors[1].path, "extensions[1].number");
+  EXPECT_EQ(errors[1].line, 6);
+  EXPECT_EQ(errors[1].column, 11);
+  EXPECT_THAT(errors[1].message, HasSubstr("duplicate extension 1001"));
+  EXPECT_EQ(errors[2].path, "dialplan.internal_pattern");
+  EXPECT_EQ(errors[2].line, 9);
+  EXPECT_THAT(errors[2].message, HasSubstr("invalid regular expression"));
+}
+
+TEST(ConfigLoader, WrongTypeNamesTheKeyPath) {
+  std::string text = std::string(kMinimal) + R"yaml(integrations:
+  zoom:
+    enabled: true
+    account_id: abc
+    client_id: [1, 2]
+    client_secret: s3cret-value
+)yaml";
+  auto r = load_string(text, "config.yml", env_from({}));
+  ASSERT_FALSE(r.ok());
+  ASSERT_EQ(r.diagnostics.errors().size(), 1u) << all_messages(r);
+  EXPECT_EQ(r.diagnostics.errors()[0].format(),
+            "config.yml:13:16: integrations.zoom.client_id: expected string");
+}
+
+TEST(ConfigLoader, RequiredKeyOfAnEnabledIntegration) {
+  std::string text = std::string(kMinimal) + R"yaml(integrations:
+  active_directory:
+    enabled: true
+    server: ldaps://dc.test.local:636
+    base_dn: DC=test,DC=local
+    bind_dn: CN=svc,DC=test,DC=local
+)yaml";
+  auto r = load_string(text, "c.yml", env_from({}));
+  ASSERT_FALSE(r.ok());
+  ASSERT_EQ(r.diagnostics.errors().size(), 1u) << all_messages(r);
+  EXPECT_EQ(r.diagnostics.errors()[0].path, "integrations.active_directory.bind_password");
+  EXPECT_EQ(r.diagnostics.errors()[0].message, "required key is missing");
+  EXPECT_EQ(r.diagnostics.errors()[0].line, 10);  // the mapping that lacks it
+}
+
+TEST(ConfigLoader, MissingExtensionPasswordIsRequired) {
+  auto r = load_string("extensions:\n- number: '1001'\n", "c.yml", env_from({}));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.diagnostics.errors()[0].path, "extensions[0].password");
+}
+
+TEST(ConfigLoader, UnknownKeysAreWarningsOnly) {
+  std::string text = std::string(kMinimal) + "colour: blue\nserver2: {}\n";
+  auto r = load_string(text, "c.yml", env_from({}));
+  ASSERT_TRUE(r.ok()) << all_messages(r);
+  auto w = r.diagnostics.warnings();
+  ASSERT_EQ(w.size(), 2u);
+  EXPECT_EQ(w[0].format(), "c.yml:9:1: warning: colour: unknown key (ignored)");
+}
+
+TEST(ConfigLoader, SecretsNeverAppearInMessages) {
+  const char* text = R"yaml(extensions:
+- number: '1001'
+  password: weakpass
+  voicemail_pin: 12ab
+integrations:
+  zoom:
+    enabled: true
+    account_id: a
+    client_id: b
+    client_secret: {nested: TOPSECRETVALUE}
+)yaml";
+  auto r = load_string(text, "c.yml", env_from({}));
+  ASSERT_FALSE(r.ok());
+  std::string all = all_messages(r);
+  EXPECT_THAT(all, HasSubstr("extensions[0].password: password is shorter"));
+  EXPECT_THAT(all, HasSubstr("extensions[0].voicemail_pin: expected 4 to 12 digits"));
+  EXPECT_EQ(all.find("weakpass"), std::string::npos);
+  EXPECT_EQ(all.find("12ab"), std::string::npos);
+  EXPECT_EQ(all.find("TOPSECRETVALUE"), std::string::npos);
+  EXPECT_EQ(fmt::format("{}", Secret("hunter2")), "********");
+}
+
+TEST(ConfigLoader, WeakPasswordRuleFollowsSecuritySettings) {
+  const char* text = R"yaml(security:
+  min_password_length: 6
+  require_strong_passwords: false
+extensions:
+- number: '1001'
+  password: simple
+)yaml";
+  auto r = load_string(text, "c.yml", env_from({}));
+  EXPECT_TRUE(r.ok()) << all_messages(r);
+}
+
+TEST(ConfigLoader, EnvironmentSubstitutionAnywhereInAValue) {
+  const char* text = R"yaml(server:
+  sip_port: ${SIP_PORT}
+  server_name: "PBX of ${COMPANY} (${SITE:-main})"
+extensions:
+- number: '1001'
+  password: ${PW}
+)yaml";
+  auto r = load_string(text, "c.yml",
+                       env_from({{"SIP_PORT", "5070"}, {"COMPANY", "Acme"}, {"PW", "Str0ng-Pass!"}}));
+  ASSERT_TRUE(r.ok()) << all_messages(r);
+  EXPECT_EQ(r.config->server.sip_port, 5070);
+  EXPECT_EQ(r.config->server.server_name, "PBX of Acme (main)");
+  EXPECT_EQ(r.config->extensions[0].password.reveal(), "Str0ng-Pass!");
+}
+
+TEST(ConfigLoader, YamlSyntaxErrorHasLocation) {
+  auto r = load_string("server:\n  sip_port: [5060\n", "c.yml", env_from({}));
+  ASSERT_FALSE(r.ok());
+  ASSERT_EQ(r.diagnostics.errors().size(), 1u);
+  EXPECT_THAT(r.diagnostics.errors()[0].format(), HasSubstr("c.yml:3:1: YAML syntax error"));
+}
+
+TEST(ConfigLoader, DuplicateKeyIsAnError) {
+  auto r = load_string("server:\n  sip_port: 5060\n  sip_port: 5070\n", "c.yml", env_from({}));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.diagnostics.errors()[0].format(), "c.yml:3:3: server.sip_port: duplicate key");
+}
+
+TEST(ConfigLoader, CrossReferencesAreChecked) {
+  std::string text = std::string(kMinimal) + R"yaml(features:
+  operator_console:
+    enabled: true
+    operator_extensions: ['1000']
+queues:
+- number: '8001'
+  strategy: fastest
+  agents: ['1001', '1999']
+)yaml";
+  auto r = load_string(text, "c.yml", env_from({}));
+  ASSERT_FALSE(r.ok());
+  std::string all = all_messages(r);
+  EXPECT_THAT(all, HasSubstr("queues[0].strategy: 'fastest' is not one of: ring_all"));
+  EXPECT_THAT(all, HasSubstr("operator_extensions[0]: extension 1000 is not defined"));
+  EXPECT_THAT(all, HasSubstr("queues[0].agents[1]: extension 1999 is not defined"));
+}
+
+TEST(ConfigLoader, RangesAndFormats) {
+  const char* text = R"yaml(server:
+  rtp_port_range_start: 20000
+  rtp_port_range_end: 10000
+voicemail:
+  reminders:
+    time: "25:00"
+features:
+  paging:
+    zones:
+      lobby:
+        multicast_address: 10.0.0.1
+database:
+  url: mysql://x
+)yaml";
+  auto r = load_string(text, "c.yml", env_from({}));
+  ASSERT_FALSE(r.ok());
+  std::string all = all_messages(r);
+  EXPECT_THAT(all, HasSubstr("server.rtp_port_range_end: must be greater"));
+  EXPECT_THAT(all, HasSubstr("voicemail.reminders.time: expected HH:MM"));
+  EXPECT_THAT(all, HasSubstr("features.paging.zones.lobby.multicast_address: expected an IPv4 multicast"));
+  EXPECT_THAT(all, HasSubstr("database.url: expected postgresql://"));
+  EXPECT_EQ(all.find("mysql://x"), std::string::npos);
+}
+
+TEST(ConfigLoader, EmptyAndUnreadableFiles) {
+  EXPECT_FALSE(load_string("", "e.yml", env_from({})).ok());
+  auto r = load_file("/nonexistent/dir/c.yml", env_from({}));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.diagnostics.errors()[0].format(), "/nonexistent/dir/c.yml: cannot read the file");
+}
+
+}  // namespace
+}  // namespace switchboard::app::config
