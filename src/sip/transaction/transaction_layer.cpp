@@ -216,12 +216,7 @@ ClientTransactionPtr TransactionLayer::send_request(Message req, const Destinati
     auto via = parse_via(top_via_value(req).value_or(""));
     if (via.ok() && via->branch()) branch = std::string(*via->branch());
   }
-  if (branch.empty()) {
-    branch = make_branch();
-    std::string sent_by = options_.sent_by ? options_.sent_by(to.protocol) : "invalid";
-    req.prepend_header(HeaderId::kVia, fmt::format("SIP/2.0/{} {};branch={};rport",
-                                                   to_string(to.protocol), sent_by, branch));
-  }
+  if (branch.empty()) branch = add_via(req, to.protocol);
   std::string key = client_key_for(branch, req.method());
   ClientTransaction::Hooks hooks;
   hooks.terminated = [this](ClientTransaction& t) { clients_.erase(t.key()); };
@@ -230,6 +225,14 @@ ClientTransactionPtr TransactionLayer::send_request(Message req, const Destinati
   clients_.emplace(key, txn);
   txn->start();
   return txn;
+}
+
+std::string TransactionLayer::add_via(Message& m, Protocol protocol) const {
+  std::string branch = make_branch();
+  std::string sent_by = options_.sent_by ? options_.sent_by(protocol) : "invalid";
+  m.prepend_header(HeaderId::kVia, fmt::format("SIP/2.0/{} {};branch={};rport",
+                                               to_string(protocol), sent_by, branch));
+  return branch;
 }
 
 void TransactionLayer::send_stateless(const Message& m, const Destination& to) {

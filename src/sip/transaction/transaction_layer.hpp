@@ -73,6 +73,11 @@ class TransactionLayer {
   ClientTransactionPtr send_request(Message request, const Destination& to,
                                     ClientTransaction::Handlers handlers);
 
+  /// Prepends our Via (sent-by for `protocol`, a fresh branch, rport) and
+  /// returns the branch. send_request does this itself; the ACK of a 2xx,
+  /// which is sent outside transactions, needs it too.
+  std::string add_via(Message& m, Protocol protocol) const;
+
   /// Sends a message outside any transaction (ACK for 2xx, 2xx retransmission
   /// by the TU of an INVITE whose server transaction ended).
   void send_stateless(const Message& m, const Destination& to);
