@@ -44,11 +44,13 @@ class Proc:
             if self.wait(timeout) is None:
                 self.popen.kill()
                 self.popen.wait()
-        self._log.close()
+        if not self._log.closed:
+            self._log.close()
         return self.popen.returncode
 
     def output(self) -> str:
-        self._log.flush()
+        if not self._log.closed:
+            self._log.flush()
         try:
             return self.log_path.read_text(errors="replace")
         except OSError:
