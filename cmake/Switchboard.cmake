@@ -19,9 +19,15 @@ function(sb_add_unit_test name)
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gmock GTest::gtest_main)
   target_compile_definitions(${name} PRIVATE
     SB_SOURCE_DIR="${PROJECT_SOURCE_DIR}" SB_BINARY_DIR="${PROJECT_BINARY_DIR}")
-  set(props LABELS "unit;${ARG_LABELS}")
+  # Property values that are lists must be escaped, or ctest reads the
+  # second label as a property name.
+  set(labels unit ${ARG_LABELS})
+  string(REPLACE ";" "\\;" labels "${labels}")
+  set(props LABELS "${labels}")
   if(ARG_FIXTURES)
     list(APPEND props FIXTURES_REQUIRED "${ARG_FIXTURES}")
   endif()
-  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES ${props})
+  # Test names carry their executable ("store_tests.Engines/Vip…") so that
+  # `ctest -R store` selects a layer.
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 TEST_PREFIX "${name}." PROPERTIES ${props})
 endfunction()

@@ -14,6 +14,7 @@
 #include "store/database.hpp"
 #include "store/extension_repository.hpp"
 #include "store/migrations.hpp"
+#include "store/url.hpp"
 
 namespace switchboard::app {
 
@@ -24,18 +25,14 @@ namespace {
 
 store::DatabaseOptions database_options(const config::DatabaseConfig& db) {
   store::DatabaseOptions o;
-  o.url = db.url.empty() ? "sqlite:" + db.path : db.url.reveal();
+  o.url = db.url.reveal();  // empty: SQLite at path
+  o.path = db.path;
   return o;
 }
 
 std::string describe_store(const config::DatabaseConfig& db) {
   if (db.url.empty()) return "sqlite " + db.path;
-  // Never print credentials: keep scheme and host part only.
-  const std::string& url = db.url.reveal();
-  auto at = url.find('@');
-  auto scheme_end = url.find("://");
-  if (at == std::string::npos || scheme_end == std::string::npos) return "postgresql";
-  return url.substr(0, scheme_end + 3) + url.substr(at + 1);
+  return store::redact_url(db.url.reveal());  // never print credentials
 }
 
 }  // namespace
@@ -162,11 +159,15 @@ Status Application::sync_extensions_blocking(const config::Config& cfg) {
     x.email = e.email;
     x.allow_external = e.allow_external;
     x.enabled = true;
-    x.source = "config";
+    x.source = store::ExtensionSource::kConfig;
     rows.push_back(std::move(x));
   }
   store::ExtensionRepository repo(*db_);
-  return repo.sync_from_config(rows);
+  auto report = repo.sync_from_config(rows);
+  if (!report.ok()) return report.error();
+  log::get("store")->debug("extensions synced: {} upserted, {} removed", report->upserted,
+                           report->removed);
+  return Status::Ok();
 }
 
 void Application::sync_extensions() {

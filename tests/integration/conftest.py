@@ -59,8 +59,9 @@ class Switchboard:
         _procs_for_report.append(self.proc)
         if expect_ready:
             assert self.proc.wait_for_output("HTTP API listening", 15), self.proc.output()
-            line = [l for l in self.proc.output().splitlines() if "HTTP API listening" in l][-1]
-            self.http_port = int(line.rsplit(":", 1)[1])
+            import re
+            ports = re.findall(r"HTTP API listening on http://[^\s\"]+:(\d+)", self.proc.output())
+            self.http_port = int(ports[-1])
         return self
 
     def get(self, path: str):

@@ -1,5 +1,7 @@
 #include "app/config/diagnostics.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 namespace switchboard::app::config {
@@ -22,6 +24,12 @@ void Diagnostics::warning(std::string file, int line, int col, std::string path,
                           std::string message) {
   items_.push_back({Diagnostic::Severity::kWarning, std::move(file), line, col, std::move(path),
                     std::move(message)});
+}
+
+void Diagnostics::sort_by_position() {
+  std::stable_sort(items_.begin(), items_.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    return std::pair(a.line, a.column) < std::pair(b.line, b.column);
+  });
 }
 
 bool Diagnostics::has_errors() const {

@@ -25,6 +25,9 @@ class Diagnostics {
   void error(std::string file, int line, int col, std::string path, std::string message);
   void warning(std::string file, int line, int col, std::string path, std::string message);
 
+  /// Orders by line and column (stable), so messages read top to bottom.
+  void sort_by_position();
+
   bool has_errors() const;
   const std::vector<Diagnostic>& all() const { return items_; }
   std::vector<Diagnostic> errors() const;

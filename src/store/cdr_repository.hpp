@@ -1,0 +1,92 @@
+// Call detail records: one row per finished call, plus the reports built on
+// them (daily totals, per-extension totals).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.hpp"
+#include "store/database.hpp"
+#include "store/page.hpp"
+#include "store/time.hpp"
+
+namespace switchboard::store {
+
+enum class CallDirection { kInternal, kInbound, kOutbound };
+enum class Disposition { kAnswered, kNoAnswer, kBusy, kFailed, kCancelled };
+
+const char* to_string(CallDirection d);  ///< "internal", "inbound", "outbound"
+const char* to_string(Disposition d);    ///< "ANSWERED", "NO_ANSWER", …
+std::optional<CallDirection> call_direction_from(std::string_view text);
+std::optional<Disposition> disposition_from(std::string_view text);
+
+struct CdrRecord {
+  std::int64_t id = 0;  ///< assigned on insert
+  std::string call_id;
+  std::string caller;
+  std::string caller_name;
+  std::string callee;
+  CallDirection direction = CallDirection::kInternal;
+  Timestamp start_time{};
+  std::optional<Timestamp> answer_time;  ///< unset: never answered
+  Timestamp end_time{};
+  std::int64_t duration_s = 0;  ///< start to end
+  std::int64_t billsec_s = 0;   ///< answer to end
+  Disposition disposition = Disposition::kAnswered;
+  std::string hangup_cause;
+  std::optional<std::string> recording_path;
+};
+
+/// Every field is optional; the time range is [from, to) on start_time.
+struct CdrFilter {
+  std::optional<Timestamp> from;
+  std::optional<Timestamp> to;
+  std::optional<std::string> extension;  ///< matches caller or callee
+  std::optional<Disposition> disposition;
+  std::int64_t limit = 100;
+  std::int64_t offset = 0;
+};
+
+/// Calls started on one UTC day.
+struct DailyStats {
+  std::string day;  ///< "YYYY-MM-DD"
+  std::int64_t total = 0;
+  std::int64_t answered = 0;
+  double answer_rate = 0;  ///< answered / total, 0..1
+  double avg_billsec = 0;  ///< over answered calls; 0 if none
+};
+
+/// One extension's calls in a period. An extension is the caller of
+/// internal and outbound calls and the callee of internal and inbound ones
+/// (the other party of an inbound/outbound call is an outside number).
+struct ExtensionStats {
+  std::string extension;
+  std::int64_t outgoing = 0;
+  std::int64_t incoming = 0;
+  std::int64_t answered = 0;  ///< of outgoing + incoming
+  std::int64_t total_billsec = 0;
+  double avg_billsec = 0;  ///< over answered calls; 0 if none
+};
+
+class CdrRepository {
+ public:
+  explicit CdrRepository(Database& db) : db_(db) {}
+
+  /// Returns the new row's id. kInvalidArgument for negative durations,
+  /// billsec above duration, or end before start.
+  Result<std::int64_t> insert(const CdrRecord& record);
+  /// Matching rows, newest first, and how many match in all.
+  Result<Page<CdrRecord>> query(const CdrFilter& filter);
+  /// One entry per UTC day in [from, to) that has calls, oldest first.
+  Result<std::vector<DailyStats>> daily_stats(Timestamp from, Timestamp to);
+  /// One entry per extension with calls in [from, to), ordered by extension.
+  Result<std::vector<ExtensionStats>> extension_stats(Timestamp from, Timestamp to);
+
+ private:
+  Database& db_;
+};
+
+}  // namespace switchboard::store

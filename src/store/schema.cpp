@@ -1,0 +1,160 @@
+// Switchboard's schema as numbered migrations (declared in migrations.hpp).
+// Our own tables keep times as ISO-8601 UTC TEXT and booleans as INTEGER 0/1
+// on both engines, so the same queries sort and compare the same way. The
+// VIP table is the exception: it keeps the requirements' schema verbatim.
+#include <string>
+
+#include "store/migrations.hpp"
+
+namespace switchboard::store {
+namespace {
+
+// Writes one statement for both engines; "@ID@" becomes each engine's
+// auto-increment primary key.
+void both(Migration& m, const std::string& sql) {
+  auto with = [&](const char* id) {
+    std::string out = sql;
+    if (auto p = out.find("@ID@"); p != std::string::npos) out.replace(p, 4, id);
+    return out;
+  };
+  m.sqlite.push_back(with("id INTEGER PRIMARY KEY AUTOINCREMENT"));
+  m.postgres.push_back(with("id BIGSERIAL PRIMARY KEY"));
+}
+
+Migration extensions() {
+  Migration m{1, "extensions", {}, {}};
+  both(m,
+       "CREATE TABLE extensions ("
+       " number TEXT PRIMARY KEY,"
+       " name TEXT NOT NULL DEFAULT '',"
+       " email TEXT NOT NULL DEFAULT '',"
+       " allow_external INTEGER NOT NULL DEFAULT 0 CHECK (allow_external IN (0, 1)),"
+       " enabled INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)),"
+       " ha1_md5 TEXT NOT NULL DEFAULT '',"
+       " ha1_sha256 TEXT NOT NULL DEFAULT '',"
+       " realm TEXT NOT NULL DEFAULT '',"
+       " voicemail_pin_hash TEXT NOT NULL DEFAULT '',"
+       " source TEXT NOT NULL DEFAULT 'api' CHECK (source IN ('config', 'api', 'ldap')),"
+       " created_at TEXT NOT NULL,"
+       " updated_at TEXT NOT NULL)");
+  both(m, "CREATE INDEX idx_extensions_source ON extensions(source)");
+  return m;
+}
+
+Migration users_and_roles() {
+  Migration m{2, "users_and_roles", {}, {}};
+  both(m,
+       "CREATE TABLE roles ("
+       " name TEXT PRIMARY KEY,"
+       " description TEXT NOT NULL DEFAULT '')");
+  both(m,
+       "INSERT INTO roles (name, description) VALUES"
+       " ('admin', 'Full access, including users and system settings'),"
+       " ('operator', 'Operator console: answer, intercept, transfer, page'),"
+       " ('supervisor', 'Queues, reports and call monitoring'),"
+       " ('user', 'Own extension, voicemail and call history')");
+  // A user's extension is optional (an admin may have none); deleting the
+  // extension detaches it instead of deleting the user.
+  both(m,
+       "CREATE TABLE users ("
+       " @ID@,"
+       " username TEXT NOT NULL UNIQUE,"
+       " display_name TEXT NOT NULL DEFAULT '',"
+       " password_hash TEXT NOT NULL DEFAULT '',"
+       " role TEXT NOT NULL REFERENCES roles(name),"
+       " extension TEXT REFERENCES extensions(number) ON DELETE SET NULL,"
+       " enabled INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)),"
+       " created_at TEXT NOT NULL,"
+       " updated_at TEXT NOT NULL)");
+  both(m, "CREATE INDEX idx_users_extension ON users(extension)");
+  return m;
+}
+
+// Verbatim from the requirements (feature-implementation-guide.md, "VIP
+// Caller Database"); SQLite spells SERIAL as INTEGER PRIMARY KEY AUTOINCREMENT.
+// Other programs may share this table, so no columns or constraints of ours:
+// VipRepository validates instead.
+Migration vip_callers() {
+  Migration m{3, "vip_callers", {}, {}};
+  const std::string columns =
+      " caller_id VARCHAR(20) UNIQUE NOT NULL,"
+      " name VARCHAR(255),"
+      " priority_level INTEGER DEFAULT 1,"
+      " notes TEXT,"
+      " special_routing VARCHAR(50),"
+      " created_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP,"
+      " updated_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP)";
+  m.sqlite.push_back("CREATE TABLE vip_callers (id INTEGER PRIMARY KEY AUTOINCREMENT," + columns);
+  m.postgres.push_back("CREATE TABLE vip_callers (id SERIAL PRIMARY KEY," + columns);
+  both(m, "CREATE INDEX idx_caller_id ON vip_callers(caller_id)");
+  both(m, "CREATE INDEX idx_priority ON vip_callers(priority_level)");
+  return m;
+}
+
+Migration cdr() {
+  Migration m{4, "cdr", {}, {}};
+  both(m,
+       "CREATE TABLE cdr ("
+       " @ID@,"
+       " call_id TEXT NOT NULL,"
+       " caller TEXT NOT NULL,"
+       " caller_name TEXT NOT NULL DEFAULT '',"
+       " callee TEXT NOT NULL,"
+       " direction TEXT NOT NULL CHECK (direction IN ('internal', 'inbound', 'outbound')),"
+       " start_time TEXT NOT NULL,"
+       " answer_time TEXT,"
+       " end_time TEXT NOT NULL,"
+       " duration_s BIGINT NOT NULL DEFAULT 0 CHECK (duration_s >= 0),"
+       " billsec_s BIGINT NOT NULL DEFAULT 0 CHECK (billsec_s >= 0),"
+       " disposition TEXT NOT NULL CHECK (disposition IN"
+       "  ('ANSWERED', 'NO_ANSWER', 'BUSY', 'FAILED', 'CANCELLED')),"
+       " hangup_cause TEXT NOT NULL DEFAULT '',"
+       " recording_path TEXT)");
+  both(m, "CREATE INDEX idx_cdr_start_time ON cdr(start_time)");
+  both(m, "CREATE INDEX idx_cdr_caller ON cdr(caller)");
+  both(m, "CREATE INDEX idx_cdr_callee ON cdr(callee)");
+  return m;
+}
+
+Migration voicemail_messages() {
+  Migration m{5, "voicemail_messages", {}, {}};
+  both(m,
+       "CREATE TABLE voicemail_messages ("
+       " @ID@,"
+       " mailbox TEXT NOT NULL,"
+       " caller_id TEXT NOT NULL DEFAULT '',"
+       " caller_name TEXT NOT NULL DEFAULT '',"
+       " received_at TEXT NOT NULL,"
+       " duration_ms BIGINT NOT NULL DEFAULT 0 CHECK (duration_ms >= 0),"
+       " folder TEXT NOT NULL DEFAULT 'new' CHECK (folder IN ('new', 'saved', 'deleted')),"
+       " is_read INTEGER NOT NULL DEFAULT 0 CHECK (is_read IN (0, 1)),"
+       " file_path TEXT NOT NULL)");
+  both(m, "CREATE INDEX idx_voicemail_mailbox ON voicemail_messages(mailbox, folder)");
+  // The daily reminder scans unread messages by age.
+  both(m, "CREATE INDEX idx_voicemail_unread ON voicemail_messages(is_read, received_at)");
+  return m;
+}
+
+Migration audit_log() {
+  Migration m{6, "audit_log", {}, {}};
+  both(m,
+       "CREATE TABLE audit_log ("
+       " @ID@,"
+       " at TEXT NOT NULL,"
+       " actor TEXT NOT NULL,"
+       " source_ip TEXT NOT NULL DEFAULT '',"
+       " action TEXT NOT NULL,"
+       " target TEXT NOT NULL DEFAULT '',"
+       " details TEXT NOT NULL DEFAULT '{}')");
+  both(m, "CREATE INDEX idx_audit_at ON audit_log(at)");
+  both(m, "CREATE INDEX idx_audit_actor ON audit_log(actor, at)");
+  return m;
+}
+
+}  // namespace
+
+std::vector<Migration> builtin_migrations() {
+  return {extensions(), users_and_roles(), vip_callers(), cdr(), voicemail_messages(), audit_log()};
+}
+
+}  // namespace switchboard::store

@@ -1,0 +1,51 @@
+// Helpers shared by the SIP unit tests.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <string_view>
+
+#include "sip/message.hpp"
+#include "sip/parser.hpp"
+
+namespace switchboard::sip::test {
+
+/// Bytes of tests/data/rfc4475/<name>.dat, exactly as stored.
+inline std::string torture_bytes(std::string_view name) {
+  const std::string path =
+      std::string(SB_SOURCE_DIR) + "/tests/data/rfc4475/" + std::string(name) + ".dat";
+  std::ifstream in(path, std::ios::binary);
+  EXPECT_TRUE(in.good()) << path;
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+/// Replaces "\n" by "\r\n" so tests can write messages as plain literals.
+inline std::string crlf(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '\n') out.push_back('\r');
+    out.push_back(c);
+  }
+  return out;
+}
+
+/// Parses a literal written with "\n" line ends; fails the test on error.
+inline Message parse_ok(std::string_view text) {
+  Result<Message> m = parse_message(crlf(text));
+  EXPECT_TRUE(m.ok()) << (m.ok() ? "" : m.error().message);
+  return m.ok() ? std::move(*m) : Message();
+}
+
+/// Parses wire bytes as they are (CRLF already in place).
+inline Message parse_wire(std::string bytes) {
+  Result<Message> m = parse_message(std::move(bytes));
+  EXPECT_TRUE(m.ok()) << (m.ok() ? "" : m.error().message);
+  return m.ok() ? std::move(*m) : Message();
+}
+
+}  // namespace switchboard::sip::test

@@ -1,0 +1,223 @@
+#include "store/cdr_repository.hpp"
+
+#include <fmt/format.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "test_db.hpp"
+
+namespace switchboard::store {
+namespace {
+
+using std::chrono::seconds;
+
+Timestamp at(const char* iso) {
+  return *parse_timestamp(iso);
+}
+
+CdrRecord call(const char* caller, const char* callee, CallDirection dir, const char* start,
+               Disposition disp, std::int64_t billsec, std::int64_t ring = 5) {
+  CdrRecord c;
+  c.call_id = std::string(caller) + "-" + callee + "-" + start;
+  c.caller = caller;
+  c.caller_name = std::string("Name ") + caller;
+  c.callee = callee;
+  c.direction = dir;
+  c.start_time = at(start);
+  c.disposition = disp;
+  if (disp == Disposition::kAnswered) c.answer_time = c.start_time + seconds(ring);
+  c.duration_s = ring + billsec;
+  c.billsec_s = billsec;
+  c.end_time = c.start_time + seconds(c.duration_s);
+  c.hangup_cause = disp == Disposition::kAnswered ? "NORMAL_CLEARING" : "NO_ANSWER";
+  return c;
+}
+
+class CdrRepositoryTest : public testing::EngineTest {
+ protected:
+  CdrRepository repo() { return CdrRepository(db()); }
+
+  // Two days of calls between 1001, 1002 and outside numbers.
+  void load_calls() {
+    using D = Disposition;
+    using Dir = CallDirection;
+    for (const auto& c : {
+             call("1001", "1002", Dir::kInternal, "2024-03-01T08:00:00.000Z", D::kAnswered, 60),
+             call("1001", "+15550001", Dir::kOutbound, "2024-03-01T09:00:00.000Z", D::kAnswered,
+                  120),
+             call("+15550002", "1002", Dir::kInbound, "2024-03-01T10:00:00.000Z", D::kNoAnswer, 0),
+             call("1002", "1001", Dir::kInternal, "2024-03-01T23:59:59.999Z", D::kBusy, 0),
+             call("+15550003", "1001", Dir::kInbound, "2024-03-02T00:00:00.000Z", D::kAnswered, 30),
+             call("1002", "1003", Dir::kInternal, "2024-03-02T12:00:00.000Z", D::kFailed, 0),
+         }) {
+      auto id = repo().insert(c);
+      ASSERT_TRUE(id.ok()) << id.error().message;
+    }
+  }
+
+  static std::vector<std::string> callees(const Page<CdrRecord>& page) {
+    std::vector<std::string> out;
+    for (const auto& c : page.items) out.push_back(c.callee);
+    return out;
+  }
+};
+
+TEST_P(CdrRepositoryTest, InsertAndReadBackEveryField) {
+  CdrRecord c = call("1001", "1002", CallDirection::kInternal, "2024-03-01T08:00:00.250Z",
+                     Disposition::kAnswered, 42, 3);
+  c.recording_path = "var/recordings/abc.wav";
+  auto id = repo().insert(c);
+  ASSERT_TRUE(id.ok()) << id.error().message;
+  auto page = repo().query({});
+  ASSERT_TRUE(page.ok()) << page.error().message;
+  ASSERT_EQ(page->items.size(), 1u);
+  const CdrRecord& got = page->items[0];
+  EXPECT_EQ(got.id, *id);
+  EXPECT_EQ(got.call_id, c.call_id);
+  EXPECT_EQ(got.caller, "1001");
+  EXPECT_EQ(got.caller_name, "Name 1001");
+  EXPECT_EQ(got.callee, "1002");
+  EXPECT_EQ(got.direction, CallDirection::kInternal);
+  EXPECT_EQ(got.start_time, c.start_time);
+  EXPECT_EQ(got.answer_time, c.answer_time);
+  EXPECT_EQ(got.end_time, c.end_time);
+  EXPECT_EQ(got.duration_s, 45);
+  EXPECT_EQ(got.billsec_s, 42);
+  EXPECT_EQ(got.disposition, Disposition::kAnswered);
+  EXPECT_EQ(got.hangup_cause, "NORMAL_CLEARING");
+  EXPECT_EQ(got.recording_path, "var/recordings/abc.wav");
+}
+
+TEST_P(CdrRepositoryTest, UnansweredCallHasNullAnswerTimeAndRecording) {
+  ASSERT_TRUE(repo()
+                  .insert(call("1001", "1002", CallDirection::kInternal, "2024-03-01T08:00:00.000Z",
+                               Disposition::kNoAnswer, 0))
+                  .ok());
+  auto raw = db().exec("SELECT answer_time, recording_path FROM cdr");
+  ASSERT_TRUE(raw.ok());
+  EXPECT_TRUE((*raw)[0].is_null("answer_time"));
+  EXPECT_TRUE((*raw)[0].is_null("recording_path"));
+  auto page = repo().query({});
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ(page->items[0].answer_time, std::nullopt);
+  EXPECT_EQ(page->items[0].recording_path, std::nullopt);
+}
+
+TEST_P(CdrRepositoryTest, RejectsImpossibleDurations) {
+  CdrRecord c = call("1001", "1002", CallDirection::kInternal, "2024-03-01T08:00:00.000Z",
+                     Disposition::kAnswered, 10);
+  c.billsec_s = c.duration_s + 1;
+  EXPECT_EQ(repo().insert(c).error().code, ErrorCode::kInvalidArgument);
+  c.billsec_s = -1;
+  EXPECT_EQ(repo().insert(c).error().code, ErrorCode::kInvalidArgument);
+  c.billsec_s = 1;
+  c.end_time = c.start_time - seconds(1);
+  EXPECT_EQ(repo().insert(c).error().code, ErrorCode::kInvalidArgument);
+}
+
+TEST_P(CdrRepositoryTest, FiltersAndPaginates) {
+  load_calls();
+  auto all = repo().query({});
+  ASSERT_TRUE(all.ok()) << all.error().message;
+  EXPECT_EQ(all->total, 6);
+  // Newest first.
+  EXPECT_THAT(callees(*all),
+              ::testing::ElementsAre("1003", "1001", "1001", "1002", "+15550001", "1002"));
+
+  CdrFilter by_ext;
+  by_ext.extension = "1001";  // caller or callee
+  auto ext = repo().query(by_ext);
+  ASSERT_TRUE(ext.ok());
+  EXPECT_EQ(ext->total, 4);
+
+  CdrFilter day;  // [from, to): the call at 23:59:59.999 is in, midnight is out
+  day.from = at("2024-03-01T00:00:00.000Z");
+  day.to = at("2024-03-02T00:00:00.000Z");
+  auto first_day = repo().query(day);
+  ASSERT_TRUE(first_day.ok());
+  EXPECT_EQ(first_day->total, 4);
+
+  CdrFilter answered;
+  answered.disposition = Disposition::kAnswered;
+  answered.extension = "1001";
+  auto a = repo().query(answered);
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->total, 3);
+
+  CdrFilter page;
+  page.limit = 2;
+  page.offset = 2;
+  auto p = repo().query(page);
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(p->total, 6);  // total ignores limit/offset
+  EXPECT_THAT(callees(*p), ::testing::ElementsAre("1001", "1002"));
+
+  page.offset = 6;
+  auto past_end = repo().query(page);
+  ASSERT_TRUE(past_end.ok());
+  EXPECT_TRUE(past_end->items.empty());
+  EXPECT_EQ(past_end->total, 6);
+
+  page.limit = 0;
+  EXPECT_EQ(repo().query(page).error().code, ErrorCode::kInvalidArgument);
+  page.limit = 10;
+  page.offset = -1;
+  EXPECT_EQ(repo().query(page).error().code, ErrorCode::kInvalidArgument);
+}
+
+TEST_P(CdrRepositoryTest, DailyStatsArithmetic) {
+  load_calls();
+  auto stats = repo().daily_stats(at("2024-03-01T00:00:00.000Z"), at("2024-03-03T00:00:00.000Z"));
+  ASSERT_TRUE(stats.ok()) << stats.error().message;
+  ASSERT_EQ(stats->size(), 2u);
+  const DailyStats& d1 = (*stats)[0];
+  EXPECT_EQ(d1.day, "2024-03-01");
+  EXPECT_EQ(d1.total, 4);
+  EXPECT_EQ(d1.answered, 2);
+  EXPECT_DOUBLE_EQ(d1.answer_rate, 0.5);
+  EXPECT_DOUBLE_EQ(d1.avg_billsec, 90.0);  // (60 + 120) / 2
+  const DailyStats& d2 = (*stats)[1];
+  EXPECT_EQ(d2.day, "2024-03-02");
+  EXPECT_EQ(d2.total, 2);
+  EXPECT_EQ(d2.answered, 1);
+  EXPECT_DOUBLE_EQ(d2.answer_rate, 0.5);
+  EXPECT_DOUBLE_EQ(d2.avg_billsec, 30.0);
+
+  auto none = repo().daily_stats(at("2025-01-01T00:00:00.000Z"), at("2025-02-01T00:00:00.000Z"));
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty());
+}
+
+TEST_P(CdrRepositoryTest, DailyStatsWithNoAnsweredCallsAvoidsDivisionByZero) {
+  ASSERT_TRUE(repo()
+                  .insert(call("1001", "1002", CallDirection::kInternal, "2024-03-01T08:00:00.000Z",
+                               Disposition::kBusy, 0))
+                  .ok());
+  auto stats = repo().daily_stats(at("2024-03-01T00:00:00.000Z"), at("2024-03-02T00:00:00.000Z"));
+  ASSERT_TRUE(stats.ok());
+  ASSERT_EQ(stats->size(), 1u);
+  EXPECT_EQ((*stats)[0].answered, 0);
+  EXPECT_DOUBLE_EQ((*stats)[0].answer_rate, 0.0);
+  EXPECT_DOUBLE_EQ((*stats)[0].avg_billsec, 0.0);
+}
+
+TEST_P(CdrRepositoryTest, ExtensionStatsCountOnlyOurSideOfEachCall) {
+  load_calls();
+  auto stats =
+      repo().extension_stats(at("2024-03-01T00:00:00.000Z"), at("2024-03-03T00:00:00.000Z"));
+  ASSERT_TRUE(stats.ok()) << stats.error().message;
+  std::vector<std::string> got;
+  for (const auto& e : *stats) {
+    got.push_back(fmt::format("{} out={} in={} ans={} bill={} avg={}", e.extension, e.outgoing,
+                              e.incoming, e.answered, e.total_billsec, e.avg_billsec));
+  }
+  // Outside numbers never appear: they are the far end of inbound/outbound calls.
+  EXPECT_THAT(got, ::testing::ElementsAre("1001 out=2 in=2 ans=3 bill=210 avg=70",
+                                          "1002 out=2 in=2 ans=1 bill=60 avg=60",
+                                          "1003 out=0 in=1 ans=0 bill=0 avg=0"));
+}
+
+SB_INSTANTIATE_ON_BOTH_ENGINES(CdrRepositoryTest);
+
+}  // namespace
+}  // namespace switchboard::store
