@@ -32,6 +32,14 @@ asan: bootstrap
 	@cmake --build build-asan -j $(JOBS)
 	@cd build-asan && ctest -L unit -j $(JOBS) --output-on-failure
 
+# Long fuzzing runs: FUZZ_SECONDS per target (default 600), corpora kept in build-fuzz/.
+FUZZ_SECONDS ?= 600
+fuzz: bootstrap
+	@[ -f build-fuzz/build.ninja ] || cmake --preset fuzz >/dev/null
+	@cmake -DSB_FUZZ_SECONDS=$(FUZZ_SECONDS) build-fuzz >/dev/null
+	@cmake --build build-fuzz -j $(JOBS)
+	@cd build-fuzz && ctest -L fuzz -j $(JOBS) --output-on-failure
+
 bench: build
 	@for b in build/bin/*_bench; do [ -x "$$b" ] && "$$b"; done
 
@@ -39,4 +47,4 @@ format:
 	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
 
 clean:
-	rm -rf build build-debug build-asan
+	rm -rf build build-debug build-asan build-fuzz
