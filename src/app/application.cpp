@@ -10,6 +10,7 @@
 #include "app/config/loader.hpp"
 #include "app/logging_setup.hpp"
 #include "app/version.hpp"
+#include "core/sip_endpoint.hpp"
 #include "common/log.hpp"
 #include "store/database.hpp"
 #include "store/extension_repository.hpp"
@@ -80,6 +81,8 @@ bool Application::start_services() {
     return false;
   }
 
+  if (!start_sip()) return false;
+
   api::HttpServerOptions http_opts;
   http_opts.host = cfg.api.host;
   http_opts.port = static_cast<uint16_t>(cfg.api.port);
@@ -101,7 +104,31 @@ bool Application::start_services() {
 
   logger->info("Switchboard {} started: {} extension(s), store {}", kVersion,
                cfg.extensions.size(), describe_store(cfg.database));
+  for (const auto& l : sip_->listening()) logger->info("SIP listening on {}", l);
   logger->info("HTTP API listening on http://{}:{}", cfg.api.host, port.value());
+  return true;
+}
+
+bool Application::start_sip() {
+  const auto& cfg = *config_;
+  core::SipEndpointOptions o;
+  o.host = cfg.server.sip_host;
+  o.port = static_cast<uint16_t>(cfg.server.sip_port);
+  o.tls = cfg.security.enable_tls;
+  o.tls_port = static_cast<uint16_t>(cfg.server.sip_tls_port);
+  o.tls_cert_file = cfg.security.tls_cert_file;
+  o.tls_key_file = cfg.security.tls_key_file;
+  o.advertised_host = cfg.server.external_ip;
+  o.dscp = cfg.server.sip_dscp;
+  o.timers.t1 = Duration(cfg.server.sip_t1_ms);
+  o.timers.t2 = Duration(cfg.server.sip_t2_ms);
+  o.timers.t4 = Duration(cfg.server.sip_t4_ms);
+  o.user_agent = fmt::format("Switchboard/{}", kVersion);
+  sip_ = std::make_unique<core::SipEndpoint>(core_, timers_, o);
+  if (auto st = sip_->start(); !st.ok()) {
+    log::get("app")->error("SIP: {}", st.error().message);
+    return false;
+  }
   return true;
 }
 
@@ -136,6 +163,8 @@ void Application::apply(config::Config next) {
   const auto& old = *config_;
   if (next.server.sip_port != old.server.sip_port || next.server.sip_host != old.server.sip_host ||
       next.api.port != old.api.port || next.api.host != old.api.host ||
+      next.server.sip_tls_port != old.server.sip_tls_port ||
+      next.security.enable_tls != old.security.enable_tls ||
       next.database.url != old.database.url || next.database.path != old.database.path) {
     logger->warn("listening addresses and the database are not reloaded; restart to apply");
   }
@@ -183,6 +212,7 @@ void Application::sync_extensions() {
 void Application::shutdown() {
   signals_.cancel();
   if (http_) http_->stop();  // no new requests
+  if (sip_) sip_->stop();    // no new SIP traffic
   workers_.join();           // in-flight blocking work (DB writes) completes
   db_.reset();               // closes the store cleanly (SQLite WAL checkpoint)
   log::flush_all();
@@ -192,7 +222,12 @@ void Application::shutdown() {
 std::string Application::status_json() const {
   auto uptime = std::chrono::duration_cast<std::chrono::seconds>(
       std::chrono::steady_clock::now() - started_);
+  nlohmann::json sip = nlohmann::json::array();
+  if (sip_) {
+    for (const auto& l : sip_->listening()) sip.push_back(l);
+  }
   nlohmann::json j = {{"name", config_->server.server_name},
+                      {"sip", sip},
                       {"version", kVersion},
                       {"uptime_seconds", uptime.count()},
                       {"extensions", config_->extensions.size()},

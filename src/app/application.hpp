@@ -13,9 +13,13 @@
 
 #include "app/config/config.hpp"
 #include "common/result.hpp"
+#include "common/timers.hpp"
 
 namespace switchboard::api {
 class HttpServer;
+}
+namespace switchboard::core {
+class SipEndpoint;
 }
 namespace switchboard::store {
 class Database;
@@ -36,6 +40,7 @@ class Application {
 
  private:
   bool start_services();
+  bool start_sip();
   void wait_for_signals();
   void reload();
   void apply(config::Config next);
@@ -49,6 +54,8 @@ class Application {
   boost::asio::io_context core_;  ///< the core thread: all call state lives here
   boost::asio::thread_pool workers_{2};
   boost::asio::signal_set signals_;
+  AsioTimers timers_{core_};
+  std::unique_ptr<core::SipEndpoint> sip_;
   std::unique_ptr<store::Database> db_;
   std::unique_ptr<api::HttpServer> http_;
   std::chrono::steady_clock::time_point started_;

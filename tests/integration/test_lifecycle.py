@@ -10,7 +10,7 @@ from conftest import free_port, minimal_config, wait_until
 
 def test_run_serves_status_and_stops_on_sigterm(switchboard_factory, workdir):
     http = free_port()
-    sb = switchboard_factory(minimal_config(http, free_port("udp"))).start()
+    sb = switchboard_factory(minimal_config(http, free_port("both"))).start()
     status, body = sb.get("/health")
     assert status == 200 and body == {"status": "ok"}
     status, body = sb.get("/api/v1/status")
@@ -30,13 +30,13 @@ def test_run_serves_status_and_stops_on_sigterm(switchboard_factory, workdir):
 
 
 def test_sigint_also_stops_cleanly(switchboard_factory):
-    sb = switchboard_factory(minimal_config(free_port(), free_port("udp"))).start()
+    sb = switchboard_factory(minimal_config(free_port(), free_port("both"))).start()
     sb.signal(signal.SIGINT)
     assert sb.proc.wait(10) == 0
 
 
 def test_sighup_reloads_extensions(switchboard_factory, workdir):
-    http, sip = free_port(), free_port("udp")
+    http, sip = free_port(), free_port("both")
     sb = switchboard_factory(minimal_config(http, sip)).start()
     sb.config_path.write_text(minimal_config(http, sip, extensions=("1001", "1002", "1003")))
     sb.signal(signal.SIGHUP)
@@ -54,7 +54,7 @@ def test_sighup_reloads_extensions(switchboard_factory, workdir):
 
 
 def test_sighup_with_invalid_file_keeps_running_config(switchboard_factory):
-    http, sip = free_port(), free_port("udp")
+    http, sip = free_port(), free_port("both")
     sb = switchboard_factory(minimal_config(http, sip)).start()
     sb.config_path.write_text("server:\n  sip_port: nope\n")
     sb.signal(signal.SIGHUP)
@@ -86,7 +86,7 @@ def test_port_in_use_is_a_clear_error(switchboard_factory):
     blocker.listen()
     port = blocker.getsockname()[1]
     try:
-        sb = switchboard_factory(minimal_config(port, free_port("udp")))
+        sb = switchboard_factory(minimal_config(port, free_port("both")))
         sb.start(expect_ready=False)
         assert sb.proc.wait(10) == 1
         assert f"cannot listen on 127.0.0.1:{port}" in sb.proc.output()
@@ -95,7 +95,7 @@ def test_port_in_use_is_a_clear_error(switchboard_factory):
 
 
 def test_restart_keeps_store_and_skips_applied_migrations(switchboard_factory):
-    http, sip = free_port(), free_port("udp")
+    http, sip = free_port(), free_port("both")
     first = switchboard_factory(minimal_config(http, sip)).start()
     assert "applied" in first.proc.output()
     first.signal(signal.SIGTERM)
@@ -107,7 +107,7 @@ def test_restart_keeps_store_and_skips_applied_migrations(switchboard_factory):
 
 
 def test_json_log_lines(switchboard_factory, workdir):
-    cfg = minimal_config(free_port(), free_port("udp")).replace("  console: true\n",
+    cfg = minimal_config(free_port(), free_port("both")).replace("  console: true\n",
                                                                 "  console: true\n  json: true\n")
     sb = switchboard_factory(cfg).start()
     sb.signal(signal.SIGTERM)
@@ -125,7 +125,7 @@ def test_make_run_starts_and_stops_cleanly(tmp_path):
     import subprocess
     from conftest import ROOT, Proc
     http = free_port()
-    env = {**os.environ, "SB_HTTP_PORT": str(http), "SB_SIP_PORT": str(free_port("udp")),
+    env = {**os.environ, "SB_HTTP_PORT": str(http), "SB_SIP_PORT": str(free_port("both")),
            "SB_VAR_DIR": str(tmp_path / "var")}
     proc = Proc("make run", ["make", "-s", "run"], tmp_path / "make-run.log", env=env, cwd=ROOT)
     try:

@@ -21,6 +21,11 @@ struct ServerConfig {
   int rtp_port_range_end = 20000;
   std::string server_name = "Switchboard";
   std::string version;
+  int sip_tls_port = 5061;  ///< TLS listener, when security.enable_tls
+  int sip_dscp = 24;        ///< DSCP of signalling packets (CS3); -1 leaves the default
+  int sip_t1_ms = 500;      ///< RFC 3261 timers
+  int sip_t2_ms = 4000;
+  int sip_t4_ms = 5000;
 };
 
 struct ApiConfig {

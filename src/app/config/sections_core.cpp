@@ -65,6 +65,17 @@ void parse_server(Section& s, ServerConfig& out) {
   }
   s.str("server_name", out.server_name);
   s.str("version", out.version);
+  s.port("sip_tls_port", out.sip_tls_port);
+  s.integer("sip_dscp", out.sip_dscp, -1, 63);
+  if (auto t = s.child("sip_timers"); t.present()) {
+    t.integer("t1", out.sip_t1_ms, 50, 10000);
+    t.integer("t2", out.sip_t2_ms, 500, 60000);
+    t.integer("t4", out.sip_t4_ms, 500, 60000);
+    if (out.sip_t2_ms < out.sip_t1_ms) {
+      t.context().error(t.mark_of("t2"), t.path_of("t2"), "must not be below t1");
+    }
+    t.finish_unknown_keys();
+  }
   s.finish_unknown_keys();
 }
 
