@@ -95,14 +95,20 @@ def switchboard_factory(workdir):
 
 
 @pytest.fixture(scope="session")
-def postgres(tmp_path_factory):
-    """A throwaway PostgreSQL cluster on 127.0.0.1 (never the system service)."""
+def postgres():
+    """A throwaway PostgreSQL cluster on 127.0.0.1 (never the system service).
+    Its folder sits directly in /tmp: pytest's own temp root is private to root,
+    and the server runs as the postgres account."""
+    import shutil
+    import tempfile
     from harness.postgres import PostgresCluster
 
-    cluster = PostgresCluster(tmp_path_factory.mktemp("pg"))
+    folder = tempfile.mkdtemp(prefix="sb-pg-")
+    cluster = PostgresCluster(folder)
     cluster.start()
     yield cluster
     cluster.stop()
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -139,3 +139,23 @@ def test_make_run_starts_and_stops_cleanly(tmp_path):
         assert (tmp_path / "var" / "switchboard.db").exists()
     finally:
         proc.stop()
+
+
+def test_runs_on_postgresql(switchboard_factory, postgres):
+    """database.url: the same binary on a real PostgreSQL (a throwaway cluster)."""
+    import subprocess
+    db = f"sb_{free_port()}"
+    subprocess.run(["psql", postgres.url, "-q", "-c", f"CREATE DATABASE {db}"], check=True)
+    url = postgres.url.rsplit("/", 1)[0] + "/" + db
+    cfg = minimal_config(free_port(), free_port("both"), extra=f"database:\n  url: {url}\n")
+    sb = switchboard_factory(cfg).start()
+    assert "store postgresql://" in sb.proc.output()
+    sb.signal(signal.SIGTERM)
+    assert sb.proc.wait(10) == 0
+    rows = subprocess.run(["psql", url, "-At", "-c",
+                           "SELECT number || ':' || source FROM extensions ORDER BY number"],
+                          capture_output=True, text=True, check=True).stdout.split()
+    assert rows == ["1001:config", "1002:config"]
+    versions = subprocess.run(["psql", url, "-At", "-c", "SELECT count(*) FROM schema_migrations"],
+                              capture_output=True, text=True, check=True).stdout.strip()
+    assert int(versions) >= 6
