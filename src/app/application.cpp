@@ -10,8 +10,16 @@
 #include "app/config/loader.hpp"
 #include "app/logging_setup.hpp"
 #include "app/version.hpp"
+#include "core/registrar/binding_persistence.hpp"
+#include "core/registrar/keepalive.hpp"
+#include "core/registrar/registrar.hpp"
+#include "core/security/access_guard.hpp"
+#include "core/security/credentials.hpp"
+#include "core/security/request_authenticator.hpp"
 #include "core/sip_endpoint.hpp"
 #include "common/log.hpp"
+#include "sip/builder.hpp"
+#include "sip/digest_server.hpp"
 #include "store/database.hpp"
 #include "store/extension_repository.hpp"
 #include "store/migrations.hpp"
@@ -82,6 +90,7 @@ bool Application::start_services() {
   }
 
   if (!start_sip()) return false;
+  if (!start_registrar()) return false;
 
   api::HttpServerOptions http_opts;
   http_opts.host = cfg.api.host;
@@ -90,6 +99,12 @@ bool Application::start_services() {
   http_->route(http::verb::get, "/health", [](const api::Request&, api::Reply reply) {
     reply(api::json_response(200, R"({"status":"ok"})"));
   });
+  http_->route(http::verb::get, "/api/v1/registrations",
+               [this](const api::Request&, api::Reply reply) {
+                 asio::post(core_, [this, reply = std::move(reply)] {
+                   reply(api::json_response(200, registrations_json()));
+                 });
+               });
   http_->route(http::verb::get, "/api/v1/status", [this](const api::Request&, api::Reply reply) {
     // State belongs to the core thread: read it there, reply from there.
     asio::post(core_, [this, reply = std::move(reply)] {
@@ -132,6 +147,127 @@ bool Application::start_sip() {
   return true;
 }
 
+static core::AccessPolicy access_policy(const config::SecurityConfig& sec) {
+  core::AccessPolicy p;
+  p.max_failed_attempts = sec.max_failed_attempts;
+  p.failure_window = std::chrono::seconds(sec.failure_window);
+  p.ban_duration = std::chrono::seconds(sec.ban_duration);
+  p.rate_limit_per_second = sec.rate_limit_per_second;
+  p.rate_limit_burst = sec.rate_limit_burst;
+  auto allow = core::IpAllowList::parse(sec.ip_allow_list);
+  if (allow.ok()) p.allow_list = std::move(*allow);  // validated by the config loader
+  return p;
+}
+
+static core::RegistrarOptions registrar_options(const config::RegistrarConfig& r) {
+  core::RegistrarOptions o;
+  o.min_expires = static_cast<uint32_t>(r.min_expires);
+  o.max_expires = static_cast<uint32_t>(r.max_expires);
+  o.default_expires = static_cast<uint32_t>(r.default_expires);
+  o.max_contacts = static_cast<size_t>(r.max_contacts);
+  return o;
+}
+
+static core::KeepAliveOptions keepalive_options(const config::RegistrarConfig& r) {
+  core::KeepAliveOptions o;
+  o.interval = std::chrono::seconds(r.keepalive_interval);
+  o.max_misses = r.keepalive_misses;
+  return o;
+}
+
+std::shared_ptr<const core::CredentialStore> Application::build_credentials(
+    const config::Config& cfg) {
+  // HA1s only: the passwords stay in the config structs (Secret) and are
+  // never logged or written to the store.
+  auto store = std::make_shared<core::CredentialStore>(cfg.server.effective_sip_domain());
+  for (const auto& e : cfg.extensions) store->add(e.number, e.password.reveal(), e.allow_external);
+  return store;
+}
+
+bool Application::start_registrar() {
+  const auto& cfg = *config_;
+  const std::string realm = cfg.server.effective_sip_domain();
+  sip::DigestServerOptions dopts;
+  dopts.realm = realm;
+  dopts.secret = sip::random_hex(32);  // per process: nonces of a previous run are just re-challenged
+  digest_ = std::make_unique<sip::DigestServer>(dopts, [this] {
+    return std::chrono::duration_cast<std::chrono::seconds>(timers_.now().time_since_epoch())
+        .count();
+  });
+  credentials_ = build_credentials(cfg);
+  guard_ = std::make_unique<core::AccessGuard>(timers_, access_policy(cfg.security));
+  authenticator_ = std::make_unique<core::RequestAuthenticator>(
+      *digest_, *guard_, credentials_, cfg.security.require_authentication);
+  sip_->set_source_filter([this](const sip::Source& from) {
+    return guard_->admit(from.remote_ip) == core::AccessGuard::Verdict::kAdmit;
+  });
+  sip_->set_request_filter(
+      [this](const sip::ServerTransactionPtr& txn) { return authenticator_->screen(txn); });
+
+  binding_sink_ = std::make_unique<core::StoreBindingSink>(core_, workers_, *db_);
+  registrar_ = std::make_unique<core::Registrar>(
+      timers_, registrar_options(cfg.registrar), store::system_now,
+      [this](std::string_view number) { return credentials_->contains(number); },
+      binding_sink_.get());
+  auto loaded = core::load_bindings(*db_, store::system_now());
+  if (!loaded.ok()) {
+    log::get("app")->error("loading registrations: {}", loaded.error().message);
+    return false;
+  }
+  // Bindings of extensions removed from the config while we were down go.
+  std::vector<core::Binding> keep;
+  for (auto& b : *loaded) {
+    if (credentials_->contains(b.aor)) keep.push_back(std::move(b));
+    else binding_sink_->remove(b.aor, b.key);
+  }
+  const size_t restored = keep.size();
+  registrar_->restore(std::move(keep));
+  sip_->handle("REGISTER",
+               [this](const sip::ServerTransactionPtr& txn) { registrar_->on_register(txn); });
+  keepalive_ = std::make_unique<core::KeepAlive>(
+      timers_, *registrar_, keepalive_options(cfg.registrar),
+      core::make_sip_pinger(sip_->transactions(), sip_->transport(),
+                            fmt::format("<sip:keepalive@{}>", realm)));
+  log::get("registrar")->info("realm \"{}\", {} binding(s) restored from the store", realm,
+                              restored);
+  return true;
+}
+
+void Application::apply_security(const config::Config& cfg) {
+  if (!guard_) return;
+  guard_->set_policy(access_policy(cfg.security));
+  credentials_ = build_credentials(cfg);
+  authenticator_->set_credentials(credentials_);
+  authenticator_->set_require_authentication(cfg.security.require_authentication);
+  registrar_->set_options(registrar_options(cfg.registrar));
+  keepalive_->set_options(keepalive_options(cfg.registrar));
+  if (cfg.server.effective_sip_domain() != credentials_->realm()) {
+    log::get("app")->warn("server.sip_domain changes need a restart");
+  }
+}
+
+std::string Application::registrations_json() const {
+  nlohmann::json list = nlohmann::json::array();
+  if (registrar_) {
+    const auto now = store::system_now();
+    registrar_->for_each([&](const core::Binding& b) {
+      list.push_back({{"extension", b.aor},
+                      {"contact", b.contact},
+                      {"instance", b.instance},
+                      {"reg_id", b.reg_id},
+                      {"transport", sip::to_string(b.protocol)},
+                      {"source", fmt::format("{}:{}", b.source_ip.to_string(), b.source_port)},
+                      {"path", b.path},
+                      {"user_agent", b.user_agent},
+                      {"state", core::to_string(b.state)},
+                      {"expires_in",
+                       std::chrono::duration_cast<std::chrono::seconds>(b.expires_at - now)
+                           .count()}});
+    });
+  }
+  return nlohmann::json{{"registrations", list}}.dump();
+}
+
 void Application::wait_for_signals() {
   signals_.async_wait([this](const boost::system::error_code& ec, int sig) {
     if (ec) return;
@@ -172,6 +308,7 @@ void Application::apply(config::Config next) {
     logger->error("logging: {}", st.error().message);
   }
   config_ = std::make_shared<const config::Config>(std::move(next));
+  apply_security(*config_);
   ++reloads_;
   sync_extensions();
   logger->info("configuration reloaded: {} extension(s)", config_->extensions.size());
@@ -214,6 +351,7 @@ void Application::shutdown() {
   if (http_) http_->stop();  // no new requests
   if (sip_) sip_->stop();    // no new SIP traffic
   workers_.join();           // in-flight blocking work (DB writes) completes
+  if (binding_sink_) binding_sink_->drain_blocking();  // the last registrations too
   db_.reset();               // closes the store cleanly (SQLite WAL checkpoint)
   log::flush_all();
   core_.stop();
@@ -232,6 +370,32 @@ std::string Application::status_json() const {
                       {"uptime_seconds", uptime.count()},
                       {"extensions", config_->extensions.size()},
                       {"config_reloads", reloads_}};
+  if (guard_) {
+    const auto& st = guard_->stats();
+    j["security"] = {{"challenges", st.challenges},
+                     {"auth_ok", st.auth_ok},
+                     {"auth_failures", st.auth_failures},
+                     {"bans", st.bans},
+                     {"active_bans", st.active_bans},
+                     {"dropped_banned", st.dropped_banned},
+                     {"dropped_rate_limited", st.dropped_rate_limited},
+                     {"allow_listed", st.allow_listed}};
+  }
+  if (registrar_) {
+    const auto& st = registrar_->stats();
+    j["registrar"] = {{"bindings", registrar_->binding_count()},
+                      {"extensions_registered", registrar_->aor_count()},
+                      {"registers", st.registers},
+                      {"added", st.added},
+                      {"refreshes", st.refreshes},
+                      {"removed", st.removed},
+                      {"expired", st.expired},
+                      {"unreachable_removed", st.unreachable_removed},
+                      {"too_brief", st.too_brief},
+                      {"keepalive_pings", keepalive_ ? keepalive_->pings_sent() : 0},
+                      {"store_writes", binding_sink_ ? binding_sink_->stats().writes : 0},
+                      {"store_errors", binding_sink_ ? binding_sink_->stats().errors : 0}};
+  }
   return j.dump();
 }
 

@@ -20,6 +20,15 @@ class HttpServer;
 }
 namespace switchboard::core {
 class SipEndpoint;
+class AccessGuard;
+class RequestAuthenticator;
+class CredentialStore;
+class Registrar;
+class KeepAlive;
+class StoreBindingSink;
+}
+namespace switchboard::sip {
+class DigestServer;
 }
 namespace switchboard::store {
 class Database;
@@ -41,6 +50,11 @@ class Application {
  private:
   bool start_services();
   bool start_sip();
+  /// Digest realm, credentials, bans and rate limits, registrar, keep-alive.
+  bool start_registrar();
+  void apply_security(const config::Config& cfg);
+  std::shared_ptr<const core::CredentialStore> build_credentials(const config::Config& cfg);
+  std::string registrations_json() const;
   void wait_for_signals();
   void reload();
   void apply(config::Config next);
@@ -56,6 +70,13 @@ class Application {
   boost::asio::signal_set signals_;
   AsioTimers timers_{core_};
   std::unique_ptr<core::SipEndpoint> sip_;
+  std::unique_ptr<sip::DigestServer> digest_;
+  std::unique_ptr<core::AccessGuard> guard_;
+  std::unique_ptr<core::RequestAuthenticator> authenticator_;
+  std::shared_ptr<const core::CredentialStore> credentials_;
+  std::unique_ptr<core::StoreBindingSink> binding_sink_;
+  std::unique_ptr<core::Registrar> registrar_;
+  std::unique_ptr<core::KeepAlive> keepalive_;
   std::unique_ptr<store::Database> db_;
   std::unique_ptr<api::HttpServer> http_;
   std::chrono::steady_clock::time_point started_;

@@ -47,6 +47,7 @@ Status SipEndpoint::start() {
   sip::TransactionLayerOptions lopts;
   lopts.timers = options_.timers;
   lopts.policy.reject_zero_max_forwards = true;  // we forward calls (B2BUA)
+  lopts.policy.registrar = true;                 // and register phones
   std::string adv = options_.advertised_host;
   if (adv.empty()) adv = options_.host == "0.0.0.0" || options_.host == "::" ? "127.0.0.1"
                                                                                : options_.host;
@@ -60,6 +61,7 @@ Status SipEndpoint::start() {
       },
       lopts);
   transport_->set_handler([this](std::string bytes, const sip::Source& from) {
+    if (source_filter_ && !source_filter_(from)) return;
     layer_->receive(std::move(bytes), from);
   });
   sip::TransactionUser tu = dialog_user_;
@@ -109,6 +111,7 @@ std::string SipEndpoint::allow() const {
 }
 
 void SipEndpoint::on_request(const sip::ServerTransactionPtr& txn) {
+  if (request_filter_ && request_filter_(txn)) return;
   std::string method(txn->request().method());
   if (auto it = handlers_.find(method); it != handlers_.end()) return it->second(txn);
   if (method == "OPTIONS") return answer_options(txn);

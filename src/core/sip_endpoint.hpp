@@ -36,6 +36,12 @@ struct SipEndpointOptions {
 class SipEndpoint {
  public:
   using RequestHandler = std::function<void(const sip::ServerTransactionPtr&)>;
+  /// Sees every packet's source before it is parsed; false drops the packet
+  /// without a reply (bans, rate limits).
+  using SourceFilter = std::function<bool(const sip::Source&)>;
+  /// Sees every new request before it is routed; true means the filter
+  /// answered it (e.g. a 401 challenge) and it goes no further.
+  using RequestFilter = std::function<bool(const sip::ServerTransactionPtr&)>;
 
   SipEndpoint(boost::asio::io_context& io, Timers& timers, SipEndpointOptions options);
   ~SipEndpoint();
@@ -50,6 +56,8 @@ class SipEndpoint {
   /// Receives what the transaction layer passes up besides new requests
   /// (2xx ACKs, CANCELs, stray responses) — for the call layer.
   void set_dialog_user(sip::TransactionUser user);
+  void set_source_filter(SourceFilter filter) { source_filter_ = std::move(filter); }
+  void set_request_filter(RequestFilter filter) { request_filter_ = std::move(filter); }
 
   sip::TransactionLayer& transactions() { return *layer_; }
   sip::TransportLayer& transport() { return *transport_; }
@@ -70,6 +78,8 @@ class SipEndpoint {
   std::unique_ptr<sip::TransactionLayer> layer_;
   std::map<std::string, RequestHandler> handlers_;
   sip::TransactionUser dialog_user_;
+  SourceFilter source_filter_;
+  RequestFilter request_filter_;
   std::vector<std::string> listening_;
   uint16_t ports_[3] = {0, 0, 0};
 };

@@ -151,10 +151,39 @@ Migration audit_log() {
   return m;
 }
 
+// Registrar bindings (issue 4). No foreign key to extensions: config
+// extensions are re-synced (deleted and re-inserted) on reload, and a
+// binding must not vanish with that; the registrar drops bindings of
+// extensions that no longer exist.
+Migration registrar_bindings() {
+  Migration m{7, "registrar_bindings", {}, {}};
+  both(m,
+       "CREATE TABLE registrar_bindings ("
+       " aor TEXT NOT NULL,"
+       " binding_key TEXT NOT NULL,"
+       " contact TEXT NOT NULL,"
+       " instance TEXT NOT NULL DEFAULT '',"
+       " reg_id BIGINT NOT NULL DEFAULT 0,"
+       " call_id TEXT NOT NULL,"
+       " cseq BIGINT NOT NULL,"
+       " q INTEGER NOT NULL DEFAULT 1000 CHECK (q BETWEEN 0 AND 1000),"
+       " path TEXT NOT NULL DEFAULT '',"
+       " user_agent TEXT NOT NULL DEFAULT '',"
+       " transport TEXT NOT NULL CHECK (transport IN ('UDP', 'TCP', 'TLS')),"
+       " source_ip TEXT NOT NULL,"
+       " source_port INTEGER NOT NULL,"
+       " expires_at TEXT NOT NULL,"
+       " updated_at TEXT NOT NULL,"
+       " PRIMARY KEY (aor, binding_key))");
+  both(m, "CREATE INDEX idx_bindings_expires ON registrar_bindings(expires_at)");
+  return m;
+}
+
 }  // namespace
 
 std::vector<Migration> builtin_migrations() {
-  return {extensions(), users_and_roles(), vip_callers(), cdr(), voicemail_messages(), audit_log()};
+  return {extensions(),         users_and_roles(), vip_callers(),       cdr(),
+          voicemail_messages(), audit_log(),       registrar_bindings()};
 }
 
 }  // namespace switchboard::store

@@ -26,6 +26,12 @@ struct ServerConfig {
   int sip_t1_ms = 500;      ///< RFC 3261 timers
   int sip_t2_ms = 4000;
   int sip_t4_ms = 5000;
+  /// Digest realm and the PBX's SIP domain; empty: external_ip, else
+  /// sip_host (or "switchboard" when sip_host is a wildcard address).
+  std::string sip_domain;
+
+  /// The realm actually used (see sip_domain).
+  std::string effective_sip_domain() const;
 };
 
 struct ApiConfig {
@@ -199,6 +205,21 @@ struct SecurityConfig {
   bool enable_srtp = false;
   int min_password_length = 12;
   bool require_strong_passwords = true;
+  /// CIDR blocks (IPv4/IPv6) never banned or rate limited, whose OPTIONS
+  /// keep-alives need no authentication (Kamailio, trunks).
+  std::vector<std::string> ip_allow_list;
+  int failure_window = 300;         ///< seconds in which max_failed_attempts count
+  int rate_limit_per_second = 100;  ///< SIP packets per source address; 0 = unlimited
+  int rate_limit_burst = 200;
+};
+
+struct RegistrarConfig {
+  int min_expires = 60;  ///< shorter requests get 423 Interval Too Brief
+  int max_expires = 3600;
+  int default_expires = 3600;  ///< when neither the contact nor Expires says
+  int max_contacts = 10;       ///< bindings per extension
+  int keepalive_interval = 30;  ///< seconds between NAT keep-alive pings; 0 = off
+  int keepalive_misses = 3;     ///< unanswered pings before a contact is removed
 };
 
 struct ProvisioningDeviceConfig {
@@ -306,6 +327,7 @@ struct Config {
   MusicOnHoldConfig music_on_hold;
   LoggingConfig logging;
   SecurityConfig security;
+  RegistrarConfig registrar;
   ProvisioningConfig provisioning;
   std::vector<TrunkConfig> trunks;
   DatabaseConfig database;

@@ -11,6 +11,13 @@
 
 namespace switchboard::app::config {
 
+std::string ServerConfig::effective_sip_domain() const {
+  if (!sip_domain.empty()) return sip_domain;
+  if (!external_ip.empty()) return external_ip;
+  if (sip_host == "0.0.0.0" || sip_host == "::" || sip_host.empty()) return "switchboard";
+  return sip_host;
+}
+
 const ExtensionConfig* Config::find_extension(const std::string& number) const {
   for (const auto& e : extensions) {
     if (e.number == number) return &e;
@@ -94,6 +101,7 @@ LoadResult load_string(const std::string& text, const std::string& file, const E
   if (auto s = root.child("presence"); s.present()) parse_presence(s, c.presence);
   if (auto s = root.child("music_on_hold"); s.present()) parse_music_on_hold(s, c.music_on_hold);
   if (auto s = root.child("logging"); s.present()) parse_logging(s, c.logging);
+  if (auto s = root.child("registrar"); s.present()) parse_registrar(s, c.registrar);
   if (auto s = root.child("provisioning"); s.present()) parse_provisioning(s, c.provisioning);
   parse_trunks(root, c.trunks);
   if (auto s = root.child("database"); s.present()) parse_database(s, c.database);

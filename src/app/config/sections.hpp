@@ -22,6 +22,7 @@ void parse_presence(Section& s, PresenceConfig& out);
 void parse_music_on_hold(Section& s, MusicOnHoldConfig& out);
 void parse_logging(Section& s, LoggingConfig& out);
 void parse_security(Section& s, SecurityConfig& out);
+void parse_registrar(Section& s, RegistrarConfig& out);
 void parse_provisioning(Section& s, ProvisioningConfig& out);
 void parse_trunks(Section& root, std::vector<TrunkConfig>& out);
 void parse_database(Section& s, DatabaseConfig& out);

@@ -1,6 +1,9 @@
 // server, api, extensions, dialplan, security, logging.
+#include <charconv>
 #include <regex>
 #include <set>
+
+#include <boost/asio/ip/address.hpp>
 
 #include <fmt/format.h>
 
@@ -51,6 +54,19 @@ void check_regex(Section& s, const char* key, const std::string& pattern) {
   }
 }
 
+bool valid_cidr(const std::string& entry) {
+  const auto slash = entry.find('/');
+  boost::system::error_code ec;
+  const auto addr = boost::asio::ip::make_address(entry.substr(0, slash), ec);
+  if (ec) return false;
+  if (slash == std::string::npos) return true;
+  const std::string bits = entry.substr(slash + 1);
+  int n = -1;
+  auto [p, err] = std::from_chars(bits.data(), bits.data() + bits.size(), n);
+  return err == std::errc() && p == bits.data() + bits.size() && n >= 0 &&
+         n <= (addr.is_v4() ? 32 : 128);
+}
+
 }  // namespace
 
 void parse_server(Section& s, ServerConfig& out) {
@@ -66,6 +82,7 @@ void parse_server(Section& s, ServerConfig& out) {
   s.str("server_name", out.server_name);
   s.str("version", out.version);
   s.port("sip_tls_port", out.sip_tls_port);
+  s.str("sip_domain", out.sip_domain);
   s.integer("sip_dscp", out.sip_dscp, -1, 63);
   if (auto t = s.child("sip_timers"); t.present()) {
     t.integer("t1", out.sip_t1_ms, 50, 10000);
@@ -161,6 +178,36 @@ void parse_security(Section& s, SecurityConfig& out) {
   s.boolean("enable_srtp", out.enable_srtp);
   s.integer("min_password_length", out.min_password_length, 1, 256);
   s.boolean("require_strong_passwords", out.require_strong_passwords);
+  if (s.str_list("ip_allow_list", out.ip_allow_list)) {
+    for (size_t i = 0; i < out.ip_allow_list.size(); ++i) {
+      if (!valid_cidr(out.ip_allow_list[i])) {
+        s.context().error(s.mark_of("ip_allow_list"), fmt::format("{}[{}]", s.path_of("ip_allow_list"), i),
+                          fmt::format("\"{}\" is not an IPv4/IPv6 address or CIDR block",
+                                      out.ip_allow_list[i]));
+      }
+    }
+  }
+  s.integer("failure_window", out.failure_window, 1, 86400);
+  s.integer("rate_limit_per_second", out.rate_limit_per_second, 0, 1000000);
+  s.integer("rate_limit_burst", out.rate_limit_burst, 1, 1000000);
+  s.finish_unknown_keys();
+}
+
+void parse_registrar(Section& s, RegistrarConfig& out) {
+  s.integer("min_expires", out.min_expires, 1, 86400);
+  s.integer("max_expires", out.max_expires, 1, 86400 * 7);
+  s.integer("default_expires", out.default_expires, 1, 86400 * 7);
+  if (out.max_expires < out.min_expires) {
+    s.context().error(s.mark_of("max_expires"), s.path_of("max_expires"),
+                      "must not be below min_expires");
+  }
+  if (out.default_expires < out.min_expires || out.default_expires > out.max_expires) {
+    s.context().error(s.mark_of("default_expires"), s.path_of("default_expires"),
+                      "must lie between min_expires and max_expires");
+  }
+  s.integer("max_contacts", out.max_contacts, 1, 100);
+  s.integer("keepalive_interval", out.keepalive_interval, 0, 3600);
+  s.integer("keepalive_misses", out.keepalive_misses, 1, 100);
   s.finish_unknown_keys();
 }
 

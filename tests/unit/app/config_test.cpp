@@ -313,5 +313,69 @@ TEST(ConfigLoader, EmptyAndUnreadableFiles) {
   EXPECT_EQ(r.diagnostics.errors()[0].format(), "/nonexistent/dir/c.yml: cannot read the file");
 }
 
+TEST(ConfigLoader, RegistrarAndSecurityKeysOfIssue4) {
+  std::string text = std::string(kMinimal) + R"yaml(security:
+  max_failed_attempts: 4
+  ban_duration: 600
+  failure_window: 120
+  ip_allow_list: [10.0.0.0/8, '2001:db8::/32', 192.0.2.7]
+  rate_limit_per_second: 20
+  rate_limit_burst: 40
+registrar:
+  min_expires: 30
+  max_expires: 7200
+  default_expires: 600
+  max_contacts: 4
+  keepalive_interval: 15
+  keepalive_misses: 2
+)yaml";
+  text.replace(text.find("  sip_port: 5060\n"), 16, "  sip_port: 5060\n  sip_domain: pbx.example.com\n");
+  auto r = load_string(text, "c.yml");
+  ASSERT_TRUE(r.ok()) << all_messages(r);
+  EXPECT_TRUE(r.diagnostics.warnings().empty()) << all_messages(r);
+  const Config& c = *r.config;
+  EXPECT_EQ(c.server.sip_domain, "pbx.example.com");
+  EXPECT_EQ(c.server.effective_sip_domain(), "pbx.example.com");
+  EXPECT_EQ(c.security.ip_allow_list,
+            (std::vector<std::string>{"10.0.0.0/8", "2001:db8::/32", "192.0.2.7"}));
+  EXPECT_EQ(c.security.failure_window, 120);
+  EXPECT_EQ(c.security.rate_limit_per_second, 20);
+  EXPECT_EQ(c.security.rate_limit_burst, 40);
+  EXPECT_EQ(c.registrar.min_expires, 30);
+  EXPECT_EQ(c.registrar.max_expires, 7200);
+  EXPECT_EQ(c.registrar.default_expires, 600);
+  EXPECT_EQ(c.registrar.max_contacts, 4);
+  EXPECT_EQ(c.registrar.keepalive_interval, 15);
+  EXPECT_EQ(c.registrar.keepalive_misses, 2);
+}
+
+TEST(ConfigLoader, SipDomainDefaultsToExternalIpThenSipHost) {
+  ServerConfig s;
+  EXPECT_EQ(s.effective_sip_domain(), "switchboard");  // 0.0.0.0 is no name
+  s.sip_host = "192.0.2.10";
+  EXPECT_EQ(s.effective_sip_domain(), "192.0.2.10");
+  s.external_ip = "203.0.113.5";
+  EXPECT_EQ(s.effective_sip_domain(), "203.0.113.5");
+  s.sip_domain = "pbx.example.com";
+  EXPECT_EQ(s.effective_sip_domain(), "pbx.example.com");
+}
+
+TEST(ConfigLoader, BadAllowListAndExpiryBoundsAreErrors) {
+  auto r = load_string(std::string(kMinimal) + R"yaml(security:
+  ip_allow_list: [10.0.0.0/33, not-an-ip]
+registrar:
+  min_expires: 600
+  max_expires: 60
+)yaml",
+                       "c.yml");
+  ASSERT_FALSE(r.ok());
+  const std::string all = all_messages(r);
+  EXPECT_THAT(all, HasSubstr("security.ip_allow_list[0]"));
+  EXPECT_THAT(all, HasSubstr("\"10.0.0.0/33\" is not an IPv4/IPv6 address or CIDR block"));
+  EXPECT_THAT(all, HasSubstr("security.ip_allow_list[1]"));
+  EXPECT_THAT(all, HasSubstr("registrar.max_expires"));
+  EXPECT_THAT(all, HasSubstr("registrar.default_expires"));
+}
+
 }  // namespace
 }  // namespace switchboard::app::config
