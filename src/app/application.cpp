@@ -189,6 +189,11 @@ bool Application::start_registrar() {
   const std::string realm = cfg.server.effective_sip_domain();
   sip::DigestServerOptions dopts;
   dopts.realm = realm;
+  dopts.algorithms.clear();
+  for (const auto& a : cfg.security.digest_algorithms) {
+    dopts.algorithms.push_back(a == "SHA-256" ? sip::DigestAlgorithm::kSha256
+                                              : sip::DigestAlgorithm::kMd5);
+  }
   dopts.secret = sip::random_hex(32);  // per process: nonces of a previous run are just re-challenged
   digest_ = std::make_unique<sip::DigestServer>(dopts, [this] {
     return std::chrono::duration_cast<std::chrono::seconds>(timers_.now().time_since_epoch())

@@ -78,3 +78,33 @@ class SippUas:
         self.proc.stop()
         return SippResult(self.proc.popen.returncode or 0,
                           _last_row(self.stats) if self.stats.exists() else {}, self.proc.output())
+
+
+SCENARIOS = Path(__file__).resolve().parents[1] / "sipp"
+
+
+def write_users(path: Path, users: list[tuple[str, str]]) -> Path:
+    """An -inf file in the form tests/sipp/*.xml expect: extension;[authentication …]."""
+    lines = ["SEQUENTIAL"] + [f"{u};[authentication username={u} password={p}]" for u, p in users]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def run_scenario(name: str, target: str, workdir: Path, users: Path, calls: int = 1,
+                 rate: float = 10, keys: dict | None = None, transport: str = "u1",
+                 timeout: float = 60.0, extra: list[str] | None = None) -> SippResult:
+    """Runs tests/sipp/<name>.xml as a client against target ("127.0.0.1:5060")."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    stats = workdir / f"{name}-{free_port()}.csv"
+    argv = ["sipp", target, "-sf", str(SCENARIOS / f"{name}.xml"), "-inf", str(users),
+            "-t", transport, "-r", str(rate), "-m", str(calls), "-i", "127.0.0.1",
+            "-p", str(free_port("both")), "-mp", str(free_port("udp")), "-nostdin",
+            "-trace_stat", "-stf", str(stats), "-fd", "1", "-trace_err",
+            "-timeout", str(int(timeout)), "-timeout_error"]
+    for k, v in (keys or {}).items():
+        argv += ["-key", k, str(v)]
+    argv += extra or []
+    proc = subprocess.run(argv, cwd=workdir, capture_output=True, text=True, timeout=timeout + 30)
+    errors = "".join(p.read_text(errors="replace")[-3000:] for p in workdir.glob("*_errors.log"))
+    return SippResult(proc.returncode, _last_row(stats) if stats.exists() else {},
+                      proc.stdout[-3000:] + proc.stderr[-3000:] + errors)

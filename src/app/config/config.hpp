@@ -208,6 +208,10 @@ struct SecurityConfig {
   /// CIDR blocks (IPv4/IPv6) never banned or rate limited, whose OPTIONS
   /// keep-alives need no authentication (Kamailio, trunks).
   std::vector<std::string> ip_allow_list;
+  /// Digest challenges offered, in order of preference. MD5 first by
+  /// default: many deployed phones (and SIPp) answer only the first
+  /// challenge and know only MD5; RFC 8760 §2.4 lets the server order them.
+  std::vector<std::string> digest_algorithms{"MD5", "SHA-256"};
   int failure_window = 300;         ///< seconds in which max_failed_attempts count
   int rate_limit_per_second = 100;  ///< SIP packets per source address; 0 = unlimited
   int rate_limit_burst = 200;

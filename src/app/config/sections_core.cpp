@@ -187,6 +187,19 @@ void parse_security(Section& s, SecurityConfig& out) {
       }
     }
   }
+  if (s.str_list("digest_algorithms", out.digest_algorithms)) {
+    if (out.digest_algorithms.empty()) {
+      s.context().error(s.mark_of("digest_algorithms"), s.path_of("digest_algorithms"),
+                        "at least one algorithm is needed");
+    }
+    for (size_t i = 0; i < out.digest_algorithms.size(); ++i) {
+      if (out.digest_algorithms[i] != "MD5" && out.digest_algorithms[i] != "SHA-256") {
+        s.context().error(s.mark_of("digest_algorithms"),
+                          fmt::format("{}[{}]", s.path_of("digest_algorithms"), i),
+                          "expected MD5 or SHA-256");
+      }
+    }
+  }
   s.integer("failure_window", out.failure_window, 1, 86400);
   s.integer("rate_limit_per_second", out.rate_limit_per_second, 0, 1000000);
   s.integer("rate_limit_burst", out.rate_limit_burst, 1, 1000000);

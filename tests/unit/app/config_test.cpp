@@ -318,6 +318,7 @@ TEST(ConfigLoader, RegistrarAndSecurityKeysOfIssue4) {
   max_failed_attempts: 4
   ban_duration: 600
   failure_window: 120
+  digest_algorithms: [SHA-256, MD5]
   ip_allow_list: [10.0.0.0/8, '2001:db8::/32', 192.0.2.7]
   rate_limit_per_second: 20
   rate_limit_burst: 40
@@ -339,6 +340,7 @@ registrar:
   EXPECT_EQ(c.security.ip_allow_list,
             (std::vector<std::string>{"10.0.0.0/8", "2001:db8::/32", "192.0.2.7"}));
   EXPECT_EQ(c.security.failure_window, 120);
+  EXPECT_EQ(c.security.digest_algorithms, (std::vector<std::string>{"SHA-256", "MD5"}));
   EXPECT_EQ(c.security.rate_limit_per_second, 20);
   EXPECT_EQ(c.security.rate_limit_burst, 40);
   EXPECT_EQ(c.registrar.min_expires, 30);
@@ -363,6 +365,7 @@ TEST(ConfigLoader, SipDomainDefaultsToExternalIpThenSipHost) {
 TEST(ConfigLoader, BadAllowListAndExpiryBoundsAreErrors) {
   auto r = load_string(std::string(kMinimal) + R"yaml(security:
   ip_allow_list: [10.0.0.0/33, not-an-ip]
+  digest_algorithms: [MD5, SHA-1]
 registrar:
   min_expires: 600
   max_expires: 60
@@ -373,6 +376,7 @@ registrar:
   EXPECT_THAT(all, HasSubstr("security.ip_allow_list[0]"));
   EXPECT_THAT(all, HasSubstr("\"10.0.0.0/33\" is not an IPv4/IPv6 address or CIDR block"));
   EXPECT_THAT(all, HasSubstr("security.ip_allow_list[1]"));
+  EXPECT_THAT(all, HasSubstr("security.digest_algorithms[1]: expected MD5 or SHA-256"));
   EXPECT_THAT(all, HasSubstr("registrar.max_expires"));
   EXPECT_THAT(all, HasSubstr("registrar.default_expires"));
 }
