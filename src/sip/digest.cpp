@@ -233,4 +233,18 @@ std::string serialize_digest_credentials(const DigestCredentials& c) {
   return out;
 }
 
+std::string digest_response_for(const DigestCredentials& cr, DigestAlgorithm algorithm,
+                                std::string_view ha1, std::string_view method) {
+  DigestResponseInput in;
+  in.algorithm = algorithm;
+  in.ha1 = ha1;
+  in.nonce = cr.nonce;
+  in.nc = cr.nc;
+  in.cnonce = cr.cnonce;
+  in.qop = cr.qop;
+  in.method = method;
+  in.uri = cr.uri;
+  return compute_digest_response(in);
+}
+
 }  // namespace switchboard::sip

@@ -74,6 +74,11 @@ struct DigestCredentials {
   DigestAlgorithm effective_algorithm() const { return algorithm.value_or(DigestAlgorithm::kMd5); }
 };
 
+/// The request-digest for credentials `cr` (its nonce, nc, cnonce, qop, uri)
+/// with `ha1` and `method`: what a client sends and a server expects.
+std::string digest_response_for(const DigestCredentials& cr, DigestAlgorithm algorithm,
+                                std::string_view ha1, std::string_view method);
+
 /// Parses a header value with scheme "Digest"; other schemes are an error
 /// with ErrorCode::kNotFound so callers can skip them (RFC 4475 §3.3.7).
 /// An unknown algorithm is ErrorCode::kFailedPrecondition.

@@ -49,16 +49,7 @@ Result<DigestCredentials> answer_digest_challenge(const DigestChallenge& challen
     cr.cnonce = std::string(cnonce);
   }
   const std::string ha1 = compute_ha1(alg, username, challenge.realm, password);
-  DigestResponseInput in;
-  in.algorithm = alg;
-  in.ha1 = ha1;
-  in.nonce = cr.nonce;
-  in.nc = cr.nc;
-  in.cnonce = cr.cnonce;
-  in.qop = cr.qop;
-  in.method = method;
-  in.uri = cr.uri;
-  cr.response = compute_digest_response(in);
+  cr.response = digest_response_for(cr, alg, ha1, method);
   return cr;
 }
 

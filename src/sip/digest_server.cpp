@@ -169,16 +169,7 @@ DigestVerdict DigestServer::verify(const DigestCredentials& cr, std::string_view
   }
   if (!request_uri.empty() && cr.uri != request_uri) return DigestVerdict::kUriMismatch;
 
-  DigestResponseInput in;
-  in.algorithm = alg;
-  in.ha1 = ha1_hex;
-  in.nonce = cr.nonce;
-  in.nc = cr.nc;
-  in.cnonce = cr.cnonce;
-  in.qop = cr.qop;
-  in.method = method;
-  in.uri = cr.uri;
-  const std::string expected = compute_digest_response(in);
+  const std::string expected = digest_response_for(cr, alg, ha1_hex, method);
   const std::string given = grammar::to_lower_copy(cr.response);
   if (!equal_constant_time(expected, given)) return DigestVerdict::kBadResponse;
 
