@@ -19,6 +19,10 @@ function(sb_add_unit_test name)
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gmock GTest::gtest_main)
   target_compile_definitions(${name} PRIVATE
     SB_SOURCE_DIR="${PROJECT_SOURCE_DIR}" SB_BINARY_DIR="${PROJECT_BINARY_DIR}")
+  # gtest/gmock headers are the bulk of every test TU: parse them once.
+  if(TARGET sb_test_pch)
+    target_precompile_headers(${name} REUSE_FROM sb_test_pch)
+  endif()
   # Property values that are lists must be escaped, or ctest reads the
   # second label as a property name.
   set(labels unit ${ARG_LABELS})
