@@ -260,3 +260,26 @@ def test_baresip_with_a_wrong_password_fails(switchboard_factory, workdir):
         assert registrations(pbx) == []
     finally:
         phone.stop()
+
+
+def test_rate_limit_drops_a_flood(switchboard_factory):
+    sb = start_pbx(switchboard_factory,
+                   "security:\n  rate_limit_per_second: 5\n  rate_limit_burst: 5\n")
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("127.0.0.1", 0))
+    s.settimeout(1.0)
+    for i in range(50):
+        s.sendto(request("OPTIONS", "1001", sb.sip_port, f"flood{i}").replace(
+            "PORT", str(s.getsockname()[1])).encode(), ("127.0.0.1", sb.sip_port))
+    replies = 0
+    try:
+        while True:
+            s.recv(65535)
+            replies += 1
+    except socket.timeout:
+        pass
+    s.close()
+    assert 5 <= replies <= 12, replies  # the burst, plus what refilled meanwhile
+    sec = sb.get("/api/v1/status")[1]["security"]
+    assert sec["dropped_rate_limited"] >= 38, sec
+    assert "rate limit: dropping packets from 127.0.0.1" in sb.proc.output()
