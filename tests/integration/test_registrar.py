@@ -283,3 +283,24 @@ def test_rate_limit_drops_a_flood(switchboard_factory):
     sec = sb.get("/api/v1/status")[1]["security"]
     assert sec["dropped_rate_limited"] >= 38, sec
     assert "rate limit: dropping packets from 127.0.0.1" in sb.proc.output()
+
+
+def test_tcp_keepalive_uses_the_connection(switchboard_factory, workdir, users):
+    """A TCP contact is pinged with CRLF on its own connection; once the phone
+    closes it, the pings miss and the contact goes."""
+    sb = start_pbx(switchboard_factory,
+                   "registrar:\n  keepalive_interval: 1\n  keepalive_misses: 2\n")
+    from harness.procs import Proc
+    from harness.sipp import SCENARIOS
+    sipp = Proc("sipp-tcp", [
+        "sipp", sb.target, "-sf", str(SCENARIOS / "register_keepalive.xml"), "-t", "t1",
+        "-oocsf", str(SCENARIOS / "ooc_options.xml"), "-inf", str(users), "-key", "expires",
+        "3600", "-m", "1", "-i", "127.0.0.1", "-p", str(free_port("both")),
+        "-mp", str(free_port("udp")), "-nostdin", "-timeout", "20", "-timeout_error"],
+        workdir / "sipp-tcp.log", cwd=workdir)
+    assert wait_until(lambda: len(registrations(sb)) == 1, timeout=5)
+    time.sleep(2.5)
+    regs = registrations(sb)
+    assert len(regs) == 1 and regs[0]["transport"] == "TCP" and regs[0]["state"] == "active", regs
+    assert sipp.wait(15) == 0, sipp.output()
+    assert wait_until(lambda: registrations(sb) == [], timeout=10), registrations(sb)

@@ -120,5 +120,33 @@ TEST_F(KeepAliveTest, SipPingerSendsOptionsToTheSourceAddress) {
   registrar.for_each([](const Binding& b) { EXPECT_EQ(b.source_port, 5062); });
 }
 
+// TCP/TLS contacts: a CRLF ping on the REGISTER's connection; a connection
+// that is gone is a miss at once (no OPTIONS, no Timer F).
+TEST_F(KeepAliveTest, SipPingerMissesAClosedConnection) {
+  Req soft;
+  soft.call_id = "tcp";
+  soft.contacts = {"<sip:1001@203.0.113.4:5080;transport=tcp>"};
+  ASSERT_EQ(authed(soft, kPw1001, tcp_from(77, "203.0.113.4", 5080))->status_code(), 200);
+  std::vector<std::string> out;
+  sip::TransactionLayerOptions o;
+  o.sent_by = [](sip::Protocol) { return std::string("192.0.2.1:5060"); };
+  sip::TransactionLayer layer(
+      timers,
+      [&](const sip::Destination&, std::string b, sip::TransportLayer::SendDone) {
+        out.push_back(std::move(b));
+      },
+      o);
+  boost::asio::io_context io;
+  sip::TransportLayer transport(io, {});  // connection 77 is not open here
+  KeepAlive ka(timers, registrar, {std::chrono::seconds(5), 2},
+               make_sip_pinger(layer, transport, "<sip:keepalive@pbx.test>"));
+  timers.advance(5s);
+  EXPECT_TRUE(out.empty());  // no OPTIONS for a stream contact
+  EXPECT_TRUE(registrar.lookup("1001").empty());  // unreachable after one miss
+  EXPECT_EQ(registrar.binding_count(), 1u);
+  timers.advance(5s);
+  EXPECT_EQ(registrar.binding_count(), 0u);
+}
+
 }  // namespace
 }  // namespace switchboard::core::testing
