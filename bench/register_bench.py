@@ -122,7 +122,7 @@ modparam("auth_db", "calculate_ha1", 0)
 modparam("auth_db", "password_column", "ha1")
 modparam("auth_db", "load_credentials", "")
 modparam("usrloc", "db_url", "sqlite:///{db}")
-modparam("usrloc", "db_mode", 1)
+modparam("usrloc", "db_mode", {db_mode})
 modparam("auth", "nonce_expire", 300)
 request_route {{
   if (!mf_process_maxfwd_header("10")) {{ sl_send_reply("483", "Too Many Hops"); exit; }}
@@ -150,9 +150,9 @@ def kamailio_db(path: Path, accounts, realm: str) -> None:
     db.close()
 
 
-def run_kamailio(work: Path, port: int, db: Path) -> Proc:
+def run_kamailio(work: Path, port: int, db: Path, db_mode: int) -> Proc:
     cfg = work / "kamailio.cfg"
-    cfg.write_text(KAMAILIO_CFG.format(port=port, db=db))
+    cfg.write_text(KAMAILIO_CFG.format(port=port, db=db, db_mode=db_mode))
     run = work / "run"
     run.mkdir(exist_ok=True)
     proc = Proc("kamailio", ["kamailio", "-f", str(cfg), "-DD", "-E", "-m", "256", "-M", "16",
@@ -198,13 +198,16 @@ def main() -> int:
     ap.add_argument("--rate", type=int, default=1000)
     ap.add_argument("--build", default="build", help="build dir holding bin/switchboard")
     ap.add_argument("--keep", action="store_true", help="keep the work directory")
+    ap.add_argument("--kamailio-db-mode", type=int, default=1, choices=(1, 2),
+                    help="usrloc db_mode: 1 write-through (default), 2 write-back")
     args = ap.parse_args()
     binary = ROOT / args.build / "bin" / "switchboard"
     work = Path(tempfile.mkdtemp(prefix="sb-regbench-"))
     accounts = users(args.users)
     users_csv = sipp.write_users(work / "users.csv", accounts)
     realm = "127.0.0.1"
-    print(f"{args.users} extensions, {args.rate} REGISTER/s target, work dir {work}", flush=True)
+    print(f"{args.users} extensions, {args.rate} REGISTER/s target, kamailio usrloc db_mode="
+          f"{args.kamailio_db_mode}, work dir {work}", flush=True)
 
     # Switchboard: baseline store size (extensions synced, no bindings) first.
     sb_dir = work / "switchboard"
@@ -231,7 +234,7 @@ def main() -> int:
     kamailio_db(kdb, accounts, realm)
     k_base = db_bytes(kdb)
     kport = free_port("both")
-    kam = run_kamailio(k_dir, kport, kdb)
+    kam = run_kamailio(k_dir, kport, kdb, args.kamailio_db_mode)
     k_rate, k_cpu, k_ok = measure("kamailio", f"127.0.0.1:{kport}", kam, work, users_csv,
                                   args.users, args.rate)
     kam.stop()
