@@ -54,6 +54,20 @@ def cpu_seconds(pids) -> float:
     return total / TICKS
 
 
+def thread_cpu(pid: int) -> dict:
+    """CPU seconds per thread of one process, by thread name (e.g. the worker pool)."""
+    out = {}
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            stat = (task / "stat").read_text()
+            name = stat[stat.index("(") + 1:stat.rindex(")")]
+            fields = stat.rsplit(")", 1)[1].split()
+            out[f"{name}/{task.name}"] = (int(fields[11]) + int(fields[12])) / TICKS
+        except (OSError, ValueError, IndexError):
+            pass
+    return out
+
+
 def children_of(pid: int) -> list[int]:
     out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
     kids = [int(p) for p in out.split()]
@@ -178,15 +192,18 @@ def measure(name: str, target: str, proc: Proc, work: Path, users_csv: Path, n: 
     time.sleep(0.5)
     pids = children_of(proc.pid)
     before = cpu_seconds(pids)
+    threads_before = thread_cpu(proc.pid)
     r = sipp.run_scenario("register_auth", target, work / f"sipp-{name}", users_csv, calls=n,
                           rate=rate, keys={"expires": 3600}, timeout=600,
                           extra=["-l", "2000", "-recv_timeout", "10000"])
     cpu = cpu_seconds(pids) - before
+    threads = {k: v - threads_before.get(k, 0) for k, v in thread_cpu(proc.pid).items()}
+    busy = {k: round(v, 2) for k, v in threads.items() if v >= 0.01}
     ok = r.count("SuccessfulCall(C)")
     failed = r.count("FailedCall(C)")
     print(f"{name:12s} ok={ok:6d} failed={failed:4d} rate={r.rate:7.1f}/s "
           f"retrans={r.count('Retransmissions(C)')} cpu={cpu:6.2f}s "
-          f"cpu_per_1000={1000 * cpu / max(ok, 1):.3f}s", flush=True)
+          f"cpu_per_1000={1000 * cpu / max(ok, 1):.3f}s threads={busy}", flush=True)
     if ok != n:
         print(r.log[-3000:])
     return r.rate, cpu / max(ok, 1), ok
