@@ -1,0 +1,42 @@
+// A conference's audio on one media thread: each party is a FrameSource (what
+// it says) and a FrameSink (what it hears) around the Mixer kernel; tick()
+// is one 20 ms step: read every source, mix, write every sink.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "media/audio/frame_io.hpp"
+#include "media/mixer/mixer.hpp"
+
+namespace switchboard::media::mixer {
+
+class MixerRoom {
+ public:
+  explicit MixerRoom(int rate = 8000) : mixer_(rate) {}
+
+  /// `source` and `sink` must outlive the party (remove() it first);
+  /// either may be null (a listen-only or talk-only party).
+  Status add(PartyId id, audio::FrameSource* source, audio::FrameSink* sink,
+             PartyOptions options = {});
+  Status remove(PartyId id);
+
+  /// mute/deaf/gain go straight to the kernel.
+  Mixer& mixer() { return mixer_; }
+  const Mixer& mixer() const { return mixer_; }
+
+  void tick();
+  std::uint64_t ticks() const { return ticks_; }
+
+ private:
+  struct Binding {
+    PartyId id;
+    audio::FrameSource* source;
+    audio::FrameSink* sink;
+  };
+  Mixer mixer_;
+  std::vector<Binding> bindings_;
+  std::uint64_t ticks_ = 0;
+};
+
+}  // namespace switchboard::media::mixer
