@@ -1,0 +1,26 @@
+// Binding one side's RTP/RTCP socket pair on a port pair from the pool. A
+// port taken by another process is skipped (and goes back to the pool's end),
+// so a failed bind never leaks a pair.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/udp.hpp>
+
+#include "common/result.hpp"
+#include "media/rtp/port_pool.hpp"
+
+namespace switchboard::media::rtp {
+
+struct SocketPair {
+  PortPool::Lease lease;
+  boost::asio::ip::udp::socket rtp;
+  boost::asio::ip::udp::socket rtcp;
+};
+
+/// Tries pool pairs until both ports bind on `address` (non-blocking
+/// sockets on `io`). kUnavailable when every free pair failed or none is free.
+Result<SocketPair> bind_socket_pair(PortPool& pool, boost::asio::io_context& io,
+                                    const boost::asio::ip::address& address);
+
+}  // namespace switchboard::media::rtp
