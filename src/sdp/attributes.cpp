@@ -1,5 +1,7 @@
 #include "sdp/attributes.hpp"
 
+#include <algorithm>
+#include <bitset>
 #include <string>
 
 #include "sdp/tokens.hpp"
@@ -119,11 +121,24 @@ Result<MediaDescription> parse_media_line(std::string_view text) {
     m.port_count = static_cast<std::uint16_t>(*count);
   }
   m.protocol = std::string(parts[2]);
-  for (std::size_t i = 3; i < parts.size(); ++i) m.formats.emplace_back(parts[i]);
+  // A format listed twice has no meaning (RFC 4566 §5.14 lists each once)
+  // and would make our answer list it twice too (found by fuzzing; for RTP,
+  // "0" and "000" are the same payload type).
+  auto twice = [](const std::string& f) { return invalid("m= lists format " + f + " twice"); };
+  for (std::size_t i = 3; i < parts.size(); ++i) {
+    if (std::find(m.formats.begin(), m.formats.end(), parts[i]) != m.formats.end()) {
+      return twice(std::string(parts[i]));
+    }
+    m.formats.emplace_back(parts[i]);
+  }
   if (m.formats.empty() && m.port != 0) return invalid("m= lists no formats");
   if (m.is_rtp()) {
+    std::bitset<128> seen;
     for (const std::string& f : m.formats) {
-      if (!parse_number(f, 127)) return invalid("RTP payload type '" + f + "' is not 0-127");
+      auto pt = parse_number(f, 127);
+      if (!pt) return invalid("RTP payload type '" + f + "' is not 0-127");
+      if (seen.test(*pt)) return twice(f);
+      seen.set(*pt);
     }
   }
   return m;

@@ -142,6 +142,11 @@ TEST(SdpParser, Errors) {
   EXPECT_NE(error_of(head + "m=audio 70000 RTP/AVP 0\r\n").find("port"), std::string::npos);
   EXPECT_NE(error_of(head + "m=audio 4000 RTP/AVP\r\n").find("no formats"), std::string::npos);
   EXPECT_NE(error_of(head + "m=audio 4000 RTP/AVP 128\r\n").find("0-127"), std::string::npos);
+  // Found by fuzz_sdp: a repeated format made our answer list it twice.
+  EXPECT_NE(error_of(head + "m=audio 4000 RTP/AVP 8 0 8\r\n").find("format 8 twice"),
+            std::string::npos);
+  EXPECT_NE(error_of(head + "m=audio 4000 RTP/AVP 0 000\r\n").find("format 000 twice"),
+            std::string::npos);
   EXPECT_NE(error_of(head + "m=audio 4000 RTP/AVP 0\r\na=rtpmap:96 opus\r\n").find("clock rate"),
             std::string::npos);
   EXPECT_NE(error_of(head + "m=audio 4000 RTP/AVP 96\r\na=rtpmap:96 a/1\r\na=rtpmap:96 b/1\r\n")
