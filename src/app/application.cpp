@@ -10,6 +10,8 @@
 #include "app/config/loader.hpp"
 #include "app/logging_setup.hpp"
 #include "app/version.hpp"
+#include "core/call/b2bua.hpp"
+#include "core/call/engine_media_relay.hpp"
 #include "core/registrar/binding_persistence.hpp"
 #include "core/registrar/keepalive.hpp"
 #include "core/registrar/registrar.hpp"
@@ -18,6 +20,8 @@
 #include "core/security/request_authenticator.hpp"
 #include "core/sip_endpoint.hpp"
 #include "common/log.hpp"
+#include "features/cdr/cdr_writer.hpp"
+#include "media/rtp/media_engine.hpp"
 #include "sip/builder.hpp"
 #include "sip/digest_server.hpp"
 #include "store/database.hpp"
@@ -91,6 +95,7 @@ bool Application::start_services() {
 
   if (!start_sip()) return false;
   if (!start_registrar()) return false;
+  if (!start_calls()) return false;
 
   api::HttpServerOptions http_opts;
   http_opts.host = cfg.api.host;
@@ -206,8 +211,16 @@ bool Application::start_registrar() {
   sip_->set_source_filter([this](const sip::Source& from) {
     return guard_->admit(from.remote_ip) == core::AccessGuard::Verdict::kAdmit;
   });
-  sip_->set_request_filter(
-      [this](const sip::ServerTransactionPtr& txn) { return authenticator_->screen(txn); });
+  sip_->set_request_filter([this](const sip::ServerTransactionPtr& txn) {
+    std::string user;
+    const auto outcome = authenticator_->check(txn, &user);
+    // The B2BUA takes the caller of an INVITE from here (issue 4 §6).
+    if (outcome == core::RequestAuthenticator::Outcome::kAuthenticated && b2bua_) {
+      b2bua_->note_authenticated(*txn, std::move(user));
+    }
+    return outcome == core::RequestAuthenticator::Outcome::kChallenged ||
+           outcome == core::RequestAuthenticator::Outcome::kRejected;
+  });
 
   binding_sink_ = std::make_unique<core::StoreBindingSink>(core_, workers_, *db_);
   registrar_ = std::make_unique<core::Registrar>(
@@ -238,6 +251,75 @@ bool Application::start_registrar() {
   return true;
 }
 
+static core::DialplanPatterns dialplan_patterns(const config::DialplanConfig& d) {
+  return {d.internal_pattern, d.conference_pattern, d.voicemail_pattern,
+          d.parking_pattern,  d.queue_pattern,      d.external_pattern};
+}
+
+static core::B2buaOptions b2bua_options(const config::Config& cfg) {
+  core::B2buaOptions o;
+  const auto& srv = cfg.server;
+  o.media.address = !srv.external_ip.empty()                                ? srv.external_ip
+                    : srv.sip_host == "0.0.0.0" || srv.sip_host == "::" ? "127.0.0.1"
+                                                                          : srv.sip_host;
+  o.media.rtp_ports.first = static_cast<uint16_t>(srv.rtp_port_range_start);
+  o.media.rtp_ports.last = static_cast<uint16_t>(srv.rtp_port_range_end);
+  o.no_answer_timeout = std::chrono::seconds(cfg.voicemail.no_answer_timeout);
+  o.max_call_duration = std::chrono::seconds(cfg.features.max_call_duration);
+  o.domain = srv.effective_sip_domain();
+  o.user_agent = fmt::format("Switchboard/{}", kVersion);
+  o.require_authentication = cfg.security.require_authentication;
+  return o;
+}
+
+bool Application::start_calls() {
+  const auto& cfg = *config_;
+  auto logger = log::get("app");
+  if (auto n = features::CdrWriter::recover(*db_); !n.ok()) {
+    logger->error("CDR recovery: {}", n.error().message);
+    return false;
+  } else if (*n > 0) {
+    log::get("cdr")->warn("{} call(s) were up when the process stopped: marked interrupted", *n);
+  }
+  media::rtp::EngineConfig ec;
+  ec.bind_address = cfg.server.sip_host;
+  ec.port_first = static_cast<uint16_t>(cfg.server.rtp_port_range_start);
+  ec.port_last = static_cast<uint16_t>(cfg.server.rtp_port_range_end);
+  auto engine = media::rtp::MediaEngine::create(ec, core_.get_executor());
+  if (!engine.ok()) {
+    logger->error("media engine: {}", engine.error().message);
+    return false;
+  }
+  media_engine_ = std::move(*engine);
+  relays_ = std::make_unique<core::EngineMediaRelayFactory>(*media_engine_);
+  auto dialplan = core::Dialplan::compile(dialplan_patterns(cfg.dialplan));
+  if (!dialplan.ok()) {
+    logger->error("{}", dialplan.error().message);
+    return false;
+  }
+  router_ = std::make_unique<core::Router>(
+      std::move(*dialplan), [this](std::string_view n) { return credentials_->contains(n); });
+  call_events_ = std::make_unique<core::CallEvents>();
+  cdr_writer_ = std::make_unique<features::CdrWriter>(workers_, *db_);
+  cdr_writer_->attach(*call_events_);
+  b2bua_ = std::make_unique<core::B2bua>(
+      sip_->transactions(), timers_, *registrar_, *router_, *relays_, *call_events_,
+      [this](std::string_view n) -> std::optional<core::CallerProfile> {
+        for (const auto& e : config_->extensions) {
+          if (e.number == n) return core::CallerProfile{e.name, e.allow_external};
+        }
+        return std::nullopt;
+      },
+      store::system_now, b2bua_options(cfg));
+  for (const char* m : {"INVITE", "BYE", "UPDATE", "INFO", "MESSAGE"}) {
+    sip_->handle(m, [this](const sip::ServerTransactionPtr& txn) { b2bua_->on_request(txn); });
+  }
+  sip_->set_dialog_user(b2bua_->dialog_user());
+  log::get("call")->info("calls: media {} ports {}-{} on {} thread(s)", ec.bind_address,
+                         ec.port_first, ec.port_last, media_engine_->thread_count());
+  return true;
+}
+
 void Application::apply_security(const config::Config& cfg) {
   if (!guard_) return;
   guard_->set_policy(access_policy(cfg.security));
@@ -246,6 +328,12 @@ void Application::apply_security(const config::Config& cfg) {
   authenticator_->set_require_authentication(cfg.security.require_authentication);
   registrar_->set_options(registrar_options(cfg.registrar));
   keepalive_->set_options(keepalive_options(cfg.registrar));
+  if (b2bua_) {
+    b2bua_->set_options(b2bua_options(cfg));
+    if (auto d = core::Dialplan::compile(dialplan_patterns(cfg.dialplan)); d.ok()) {
+      router_->set_dialplan(std::move(*d));
+    }
+  }
   if (cfg.server.effective_sip_domain() != credentials_->realm()) {
     log::get("app")->warn("server.sip_domain changes need a restart");
   }
@@ -355,6 +443,8 @@ void Application::shutdown() {
   signals_.cancel();
   if (http_) http_->stop();  // no new requests
   if (sip_) sip_->stop();    // no new SIP traffic
+  b2bua_.reset();            // relays closed; open CDR rows are marked interrupted at start-up
+  if (media_engine_) media_engine_->stop();
   workers_.join();           // in-flight blocking work (DB writes) completes
   if (binding_sink_) binding_sink_->drain_blocking();  // the last registrations too
   db_.reset();               // closes the store cleanly (SQLite WAL checkpoint)
@@ -385,6 +475,16 @@ std::string Application::status_json() const {
                      {"dropped_banned", st.dropped_banned},
                      {"dropped_rate_limited", st.dropped_rate_limited},
                      {"allow_listed", st.allow_listed}};
+  }
+  if (b2bua_) {
+    const auto& st = b2bua_->stats();
+    j["calls"] = {{"active", b2bua_->active_calls()},
+                  {"total", st.calls},
+                  {"answered", st.answered},
+                  {"rejected", st.rejected},
+                  {"cdr_written", cdr_writer_ ? cdr_writer_->stats().closed.load() : 0},
+                  {"cdr_errors", cdr_writer_ ? cdr_writer_->stats().errors.load() : 0},
+                  {"media_sessions", media_engine_ ? media_engine_->open_sessions() : 0}};
   }
   if (registrar_) {
     const auto& st = registrar_->stats();

@@ -26,6 +26,16 @@ class CredentialStore;
 class Registrar;
 class KeepAlive;
 class StoreBindingSink;
+class B2bua;
+class CallEvents;
+class Router;
+class MediaRelayFactory;
+}
+namespace switchboard::media::rtp {
+class MediaEngine;
+}
+namespace switchboard::features {
+class CdrWriter;
 }
 namespace switchboard::sip {
 class DigestServer;
@@ -52,6 +62,8 @@ class Application {
   bool start_sip();
   /// Digest realm, credentials, bans and rate limits, registrar, keep-alive.
   bool start_registrar();
+  /// Media engine, router (dialplan), B2BUA and the CDR writer (issue 5).
+  bool start_calls();
   void apply_security(const config::Config& cfg);
   std::shared_ptr<const core::CredentialStore> build_credentials(const config::Config& cfg);
   std::string registrations_json() const;
@@ -77,6 +89,12 @@ class Application {
   std::unique_ptr<core::StoreBindingSink> binding_sink_;
   std::unique_ptr<core::Registrar> registrar_;
   std::unique_ptr<core::KeepAlive> keepalive_;
+  std::unique_ptr<media::rtp::MediaEngine> media_engine_;
+  std::unique_ptr<core::MediaRelayFactory> relays_;
+  std::unique_ptr<core::CallEvents> call_events_;
+  std::unique_ptr<core::Router> router_;
+  std::unique_ptr<core::B2bua> b2bua_;
+  std::unique_ptr<features::CdrWriter> cdr_writer_;
   std::unique_ptr<store::Database> db_;
   std::unique_ptr<api::HttpServer> http_;
   std::chrono::steady_clock::time_point started_;

@@ -9,7 +9,32 @@ namespace {
 
 constexpr const char* kColumns =
     "id, call_id, caller, caller_name, callee, direction, start_time, answer_time, end_time,"
-    " duration_s, billsec_s, disposition, hangup_cause, recording_path";
+    " duration_s, billsec_s, disposition, hangup_cause, recording_path, hangup_side, codec,"
+    " caller_user_agent, callee_user_agent, packets_caller, packets_callee, packets_lost,"
+    " jitter_ms, status";
+
+constexpr const char* kInsert =
+    "INSERT INTO cdr (call_id, caller, caller_name, callee, direction, start_time, answer_time,"
+    " end_time, duration_s, billsec_s, disposition, hangup_cause, recording_path, hangup_side,"
+    " codec, caller_user_agent, callee_user_agent, packets_caller, packets_callee, packets_lost,"
+    " jitter_ms, status)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
+
+std::vector<Value> insert_params(const CdrRecord& c) {
+  return {c.call_id, c.caller, c.caller_name, c.callee, to_string(c.direction),
+          to_iso(c.start_time), c.answer_time ? Value{to_iso(*c.answer_time)} : null_value(),
+          to_iso(c.end_time), c.duration_s, c.billsec_s, to_string(c.disposition),
+          c.hangup_cause, opt_value(c.recording_path), c.hangup_side, c.codec,
+          c.caller_user_agent, c.callee_user_agent, c.packets_caller, c.packets_callee,
+          c.packets_lost, c.jitter_ms, to_string(c.status)};
+}
+
+std::optional<CdrStatus> status_from(std::string_view text) {
+  for (auto s : {CdrStatus::kOpen, CdrStatus::kComplete, CdrStatus::kInterrupted}) {
+    if (text == to_string(s)) return s;
+  }
+  return std::nullopt;
+}
 
 Status validate(const CdrRecord& r) {
   if (r.duration_s < 0 || r.billsec_s < 0) {
@@ -54,6 +79,15 @@ Result<CdrRecord> from_row(const Row& row) {
   c.billsec_s = row.get_int("billsec_s");
   c.hangup_cause = row.get_text("hangup_cause");
   c.recording_path = row.opt_text("recording_path");
+  c.hangup_side = row.get_text("hangup_side");
+  c.codec = row.get_text("codec");
+  c.caller_user_agent = row.get_text("caller_user_agent");
+  c.callee_user_agent = row.get_text("callee_user_agent");
+  c.packets_caller = row.get_int("packets_caller");
+  c.packets_callee = row.get_int("packets_callee");
+  c.packets_lost = row.get_int("packets_lost");
+  c.jitter_ms = row.get_int("jitter_ms");
+  c.status = status_from(row.get_text("status")).value_or(CdrStatus::kComplete);
   return c;
 }
 
@@ -91,6 +125,18 @@ const char* to_string(Disposition d) {
   return "FAILED";
 }
 
+const char* to_string(CdrStatus s) {
+  switch (s) {
+    case CdrStatus::kOpen:
+      return "open";
+    case CdrStatus::kComplete:
+      return "complete";
+    case CdrStatus::kInterrupted:
+      return "interrupted";
+  }
+  return "complete";
+}
+
 std::optional<CallDirection> call_direction_from(std::string_view text) {
   for (auto d : {CallDirection::kInternal, CallDirection::kInbound, CallDirection::kOutbound}) {
     if (text == to_string(d)) return d;
@@ -108,16 +154,41 @@ std::optional<Disposition> disposition_from(std::string_view text) {
 
 Result<std::int64_t> CdrRepository::insert(const CdrRecord& c) {
   if (Status s = validate(c); !s) return detail::with_context(s.error(), "insert cdr");
-  auto r = db_.exec(
-      "INSERT INTO cdr (call_id, caller, caller_name, callee, direction, start_time, answer_time,"
-      " end_time, duration_s, billsec_s, disposition, hangup_cause, recording_path)"
-      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-      {c.call_id, c.caller, c.caller_name, c.callee, to_string(c.direction), to_iso(c.start_time),
-       c.answer_time ? Value{to_iso(*c.answer_time)} : null_value(), to_iso(c.end_time),
-       c.duration_s, c.billsec_s, to_string(c.disposition), c.hangup_cause,
-       opt_value(c.recording_path)});
+  auto r = db_.exec(kInsert, insert_params(c));
   if (!r) return detail::with_context(r.error(), "insert cdr " + c.call_id);
   return (*r)[0].get_int(0);
+}
+
+Result<std::int64_t> CdrRepository::open(const CdrRecord& record) {
+  CdrRecord c = record;
+  c.status = CdrStatus::kOpen;
+  c.end_time = c.start_time;
+  c.duration_s = c.billsec_s = 0;
+  return insert(c);
+}
+
+Status CdrRepository::close(const CdrRecord& c) {
+  if (Status s = validate(c); !s) return detail::with_context(s.error(), "close cdr");
+  auto r = db_.exec(
+      "UPDATE cdr SET caller = ?, caller_name = ?, callee = ?, direction = ?, answer_time = ?,"
+      " end_time = ?, duration_s = ?, billsec_s = ?, disposition = ?, hangup_cause = ?,"
+      " recording_path = ?, hangup_side = ?, codec = ?, caller_user_agent = ?,"
+      " callee_user_agent = ?, packets_caller = ?, packets_callee = ?, packets_lost = ?,"
+      " jitter_ms = ?, status = 'complete' WHERE call_id = ? AND status = 'open'",
+      {c.caller, c.caller_name, c.callee, to_string(c.direction),
+       c.answer_time ? Value{to_iso(*c.answer_time)} : null_value(), to_iso(c.end_time),
+       c.duration_s, c.billsec_s, to_string(c.disposition), c.hangup_cause,
+       opt_value(c.recording_path), c.hangup_side, c.codec, c.caller_user_agent,
+       c.callee_user_agent, c.packets_caller, c.packets_callee, c.packets_lost, c.jitter_ms,
+       c.call_id});
+  return detail::expect_changed(r, "cdr " + c.call_id);
+}
+
+Result<std::int64_t> CdrRepository::mark_interrupted() {
+  auto r = db_.exec("UPDATE cdr SET status = 'interrupted', hangup_cause = 'interrupted'"
+                    " WHERE status = 'open'");
+  if (!r) return detail::with_context(r.error(), "mark open cdr rows interrupted");
+  return static_cast<std::int64_t>(r->affected_rows());
 }
 
 Result<Page<CdrRecord>> CdrRepository::query(const CdrFilter& f) {

@@ -17,9 +17,13 @@ namespace switchboard::store {
 
 enum class CallDirection { kInternal, kInbound, kOutbound };
 enum class Disposition { kAnswered, kNoAnswer, kBusy, kFailed, kCancelled };
+/// A row's life: kOpen from call start, kComplete at its end, kInterrupted
+/// when the process stopped with the call up (marked at the next start-up).
+enum class CdrStatus { kOpen, kComplete, kInterrupted };
 
 const char* to_string(CallDirection d);  ///< "internal", "inbound", "outbound"
 const char* to_string(Disposition d);    ///< "ANSWERED", "NO_ANSWER", …
+const char* to_string(CdrStatus s);      ///< "open", "complete", "interrupted"
 std::optional<CallDirection> call_direction_from(std::string_view text);
 std::optional<Disposition> disposition_from(std::string_view text);
 
@@ -38,6 +42,14 @@ struct CdrRecord {
   Disposition disposition = Disposition::kAnswered;
   std::string hangup_cause;
   std::optional<std::string> recording_path;
+  std::string hangup_side;  ///< "caller", "callee", "system" or "" (never answered)
+  std::string codec;        ///< e.g. "PCMU/8000"
+  std::string caller_user_agent, callee_user_agent;
+  std::int64_t packets_caller = 0;  ///< RTP packets relayed from the caller
+  std::int64_t packets_callee = 0;  ///< … and from the callee
+  std::int64_t packets_lost = 0;    ///< from RTCP reports
+  std::int64_t jitter_ms = 0;       ///< from RTCP reports
+  CdrStatus status = CdrStatus::kComplete;
 };
 
 /// Every field is optional; the time range is [from, to) on start_time.
@@ -78,6 +90,14 @@ class CdrRepository {
   /// Returns the new row's id. kInvalidArgument for negative durations,
   /// billsec above duration, or end before start.
   Result<std::int64_t> insert(const CdrRecord& record);
+  /// Writes the row of a call that has just started (status open, end =
+  /// start), so that a crash leaves a trace; returns its id.
+  Result<std::int64_t> open(const CdrRecord& record);
+  /// Completes the open row of `record.call_id` with every field of
+  /// `record`; kNotFound when there is none (then insert() it instead).
+  Status close(const CdrRecord& record);
+  /// Marks every open row interrupted (start-up after a crash); how many.
+  Result<std::int64_t> mark_interrupted();
   /// Matching rows, newest first, and how many match in all.
   Result<Page<CdrRecord>> query(const CdrFilter& filter);
   /// One entry per UTC day in [from, to) that has calls, oldest first.

@@ -179,11 +179,30 @@ Migration registrar_bindings() {
   return m;
 }
 
+// CDR fields of the calls issue (5): who hung up, codec, quality counters,
+// user agents, and the row's life: 'open' while the call runs (written at
+// call start), 'complete' at its end, 'interrupted' when the process died
+// with the call up (set at the next start-up).
+Migration cdr_call_details() {
+  Migration m{8, "cdr_call_details", {}, {}};
+  for (const char* col :
+       {"hangup_side TEXT NOT NULL DEFAULT ''", "codec TEXT NOT NULL DEFAULT ''",
+        "caller_user_agent TEXT NOT NULL DEFAULT ''", "callee_user_agent TEXT NOT NULL DEFAULT ''",
+        "packets_caller BIGINT NOT NULL DEFAULT 0", "packets_callee BIGINT NOT NULL DEFAULT 0",
+        "packets_lost BIGINT NOT NULL DEFAULT 0", "jitter_ms BIGINT NOT NULL DEFAULT 0",
+        "status TEXT NOT NULL DEFAULT 'complete'"
+        " CHECK (status IN ('open', 'complete', 'interrupted'))"}) {
+    both(m, std::string("ALTER TABLE cdr ADD COLUMN ") + col);
+  }
+  both(m, "CREATE INDEX idx_cdr_call_id ON cdr(call_id)");
+  return m;
+}
+
 }  // namespace
 
 std::vector<Migration> builtin_migrations() {
   return {extensions(),         users_and_roles(), vip_callers(),       cdr(),
-          voicemail_messages(), audit_log(),       registrar_bindings()};
+          voicemail_messages(), audit_log(),       registrar_bindings(), cdr_call_details()};
 }
 
 }  // namespace switchboard::store

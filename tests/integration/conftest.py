@@ -17,7 +17,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 from harness.ports import free_port  # noqa: E402
 from harness.procs import Proc  # noqa: E402
 
-BINARY = ROOT / "build" / "bin" / "switchboard"
+# SWITCHBOARD_BINARY runs the tests against another build directory's binary.
+BINARY = Path(os.environ.get("SWITCHBOARD_BINARY", ROOT / "build" / "bin" / "switchboard"))
 
 # Passwords that satisfy the default password policy, for configs under test.
 TEST_ENV = {

@@ -217,6 +217,65 @@ TEST_P(CdrRepositoryTest, ExtensionStatsCountOnlyOurSideOfEachCall) {
                                           "1003 out=0 in=1 ans=0 bill=0 avg=0"));
 }
 
+// Issue 5: a row written at call start (open) and completed at its end.
+TEST_P(CdrRepositoryTest, OpenRowIsCompletedAtTheEndWithTheCallDetails) {
+  CdrRecord c = call("1001", "1002", CallDirection::kInternal, "2024-03-01T08:00:00.000Z",
+                     Disposition::kAnswered, 42, 3);
+  ASSERT_TRUE(repo().open(c).ok());
+  auto page = repo().query({});
+  ASSERT_TRUE(page.ok()) << page.error().message;
+  ASSERT_EQ(page->items.size(), 1u);
+  EXPECT_EQ(page->items[0].status, CdrStatus::kOpen);
+  EXPECT_EQ(page->items[0].duration_s, 0);
+
+  c.hangup_side = "callee";
+  c.codec = "PCMU/8000";
+  c.caller_user_agent = "phone A";
+  c.callee_user_agent = "phone B";
+  c.packets_caller = 2100;
+  c.packets_callee = 2099;
+  c.packets_lost = 3;
+  c.jitter_ms = 4;
+  ASSERT_TRUE(repo().close(c).ok());
+  page = repo().query({});
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->items.size(), 1u);
+  const CdrRecord& got = page->items[0];
+  EXPECT_EQ(got.status, CdrStatus::kComplete);
+  EXPECT_EQ(got.duration_s, 45);
+  EXPECT_EQ(got.billsec_s, 42);
+  EXPECT_EQ(got.hangup_side, "callee");
+  EXPECT_EQ(got.codec, "PCMU/8000");
+  EXPECT_EQ(got.caller_user_agent, "phone A");
+  EXPECT_EQ(got.callee_user_agent, "phone B");
+  EXPECT_EQ(got.packets_caller, 2100);
+  EXPECT_EQ(got.packets_callee, 2099);
+  EXPECT_EQ(got.packets_lost, 3);
+  EXPECT_EQ(got.jitter_ms, 4);
+  // A second close finds no open row.
+  EXPECT_EQ(repo().close(c).error().code, ErrorCode::kNotFound);
+}
+
+TEST_P(CdrRepositoryTest, OpenRowsAreMarkedInterruptedAfterACrash) {
+  auto a = call("1001", "1002", CallDirection::kInternal, "2024-03-01T08:00:00.000Z",
+                Disposition::kAnswered, 10);
+  auto b = call("1002", "1001", CallDirection::kInternal, "2024-03-01T09:00:00.000Z",
+                Disposition::kAnswered, 10);
+  ASSERT_TRUE(repo().open(a).ok());
+  ASSERT_TRUE(repo().insert(b).ok());
+  auto n = repo().mark_interrupted();
+  ASSERT_TRUE(n.ok()) << n.error().message;
+  EXPECT_EQ(*n, 1);
+  auto page = repo().query({});
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->items.size(), 2u);
+  EXPECT_EQ(page->items[1].call_id, a.call_id);
+  EXPECT_EQ(page->items[1].status, CdrStatus::kInterrupted);
+  EXPECT_EQ(page->items[1].hangup_cause, "interrupted");
+  EXPECT_EQ(page->items[0].status, CdrStatus::kComplete);
+  EXPECT_EQ(*repo().mark_interrupted(), 0);
+}
+
 SB_INSTANTIATE_ON_BOTH_ENGINES(CdrRepositoryTest);
 
 }  // namespace

@@ -1,0 +1,166 @@
+// The back-to-back user agent (issue 5 §1): it answers the caller as a UAS
+// (leg A) and calls every registered contact of the target as a UAC (leg B,
+// parallel forking: the first 2xx wins, the others get CANCEL), anchoring
+// media through a MediaRelay with each leg's SDP rewritten to the PBX.
+//
+// Routing goes through the Router (dialplan + hooks); callers are the
+// authenticated extension (RequestAuthenticator runs first, see
+// note_authenticated()). In-dialog BYE ends both legs; re-INVITE and UPDATE
+// are passed to the other leg with SDP rewritten; INFO and MESSAGE are
+// relayed. No-answer timeout (with a hook for voicemail), maximum call
+// duration and RFC 4028 session timers (we are the UAS towards A and let A
+// refresh) run on Timers. Core thread only.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "common/timers.hpp"
+#include "core/call/call.hpp"
+#include "core/call/call_events.hpp"
+#include "core/call/router.hpp"
+#include "core/registrar/registrar.hpp"
+#include "sdp/media_config.hpp"
+#include "sip/transaction/transaction_layer.hpp"
+#include "store/time.hpp"
+
+namespace switchboard::core {
+
+struct B2buaOptions {
+  sdp::MediaConfig media;
+  Duration no_answer_timeout = std::chrono::seconds(30);  ///< voicemail.no_answer_timeout
+  Duration max_call_duration = std::chrono::hours(2);     ///< 0 = unlimited
+  std::string domain = "switchboard";                     ///< From/To host of B legs
+  std::string user_agent = "Switchboard";
+  std::uint32_t min_session_expires = 90;  ///< RFC 4028 Min-SE
+  bool require_authentication = true;
+};
+
+struct CallerProfile {
+  std::string name;
+  bool allow_external = false;
+};
+
+struct B2buaStats {
+  std::uint64_t calls = 0, answered = 0, rejected = 0, active = 0;
+};
+
+class B2bua {
+ public:
+  using CallerLookup = std::function<std::optional<CallerProfile>(std::string_view number)>;
+  /// Ringing ended without an answer. Return true to take over the caller's
+  /// INVITE (voicemail will); false lets the B2BUA answer 480.
+  using NoAnswerHook =
+      std::function<bool(const sip::ServerTransactionPtr& invite, const CallRecord& call)>;
+  /// A target kind other than an extension (voicemail, conference, queue …)
+  /// handled by a feature; without one the caller gets 480.
+  using TargetHandler = std::function<void(const sip::ServerTransactionPtr& invite,
+                                           const RouteDecision& route, const std::string& caller)>;
+
+  B2bua(sip::TransactionLayer& layer, Timers& timers, const Registrar& registrar,
+        const Router& router, MediaRelayFactory& media, CallEvents& events, CallerLookup callers,
+        store::NowFn wall_now, B2buaOptions options);
+  ~B2bua();
+  B2bua(const B2bua&) = delete;
+  B2bua& operator=(const B2bua&) = delete;
+
+  /// The request filter authenticated `txn` as `user`; the B2BUA takes the
+  /// caller identity from here (and from nowhere else when authentication
+  /// is required).
+  void note_authenticated(const sip::ServerTransaction& txn, std::string user);
+
+  /// For SipEndpoint::handle: INVITE, BYE, UPDATE, INFO, MESSAGE, in or out
+  /// of dialog.
+  void on_request(const sip::ServerTransactionPtr& txn);
+  /// The transaction user parts for SipEndpoint::set_dialog_user: CANCEL of
+  /// a ringing call, ACKs of our 2xx, stray 2xx retransmissions.
+  sip::TransactionUser dialog_user();
+
+  void set_no_answer_hook(NoAnswerHook hook) { no_answer_hook_ = std::move(hook); }
+  void set_target_handler(TargetKind kind, TargetHandler handler) {
+    target_handlers_[kind] = std::move(handler);
+  }
+  void set_options(B2buaOptions o) { options_ = std::move(o); }
+  const B2buaStats& stats() const { return stats_; }
+  size_t active_calls() const { return calls_.size(); }
+
+ private:
+  struct LegRef {
+    std::uint64_t call = 0;
+    MediaSide side = MediaSide::kA;
+  };
+
+  // b2bua.cpp: a new call.
+  void on_new_invite(const sip::ServerTransactionPtr& txn);
+  std::optional<std::string> caller_of(const sip::ServerTransaction& txn);
+  bool session_timer_check(const sip::ServerTransactionPtr& txn, std::uint32_t& interval);
+  void start_forks(Call& call, const std::vector<const Binding*>& contacts,
+                   const sip::Message& invite_a);
+  void reject(const sip::ServerTransactionPtr& txn, int status, std::string_view reason,
+              std::string_view warning = {});
+  std::string contact_for(sip::Protocol p) const;
+
+  // b2bua_ringing.cpp: forks, answer, cancel, no answer.
+  void on_fork_provisional(std::uint64_t id, size_t fork, const sip::Message& r);
+  void on_fork_answered(std::uint64_t id, size_t fork, sip::Dialog& dialog, const sip::Message& r);
+  void on_fork_final(std::uint64_t id, size_t fork, int status, std::string reason);
+  void on_cancel(const sip::ServerTransactionPtr& invite);
+  void on_no_answer(std::uint64_t id);
+  void cancel_forks(Call& call, std::optional<size_t> except = std::nullopt);
+  void answer_caller(Call& call, const sdp::SessionDescription& answer_a);
+  bool apply_answer_sdp(Call& call, const sip::Message& r, sdp::SessionDescription& answer_a);
+  void respond_a(Call& call, int status, std::string_view reason);
+
+  // b2bua_dialog.cpp: established calls.
+  void on_in_dialog(const sip::ServerTransactionPtr& txn);
+  void on_bye(Call& call, MediaSide from, const sip::ServerTransactionPtr& txn);
+  void on_reoffer(Call& call, MediaSide from, const sip::ServerTransactionPtr& txn);
+  void on_reoffer_answer(std::uint64_t id, MediaSide to, const sip::Message& r);
+  void forward(Call& call, MediaSide from, const sip::ServerTransactionPtr& txn);
+  void on_ack(const sip::Message& ack, const sip::Source& from);
+  void on_stray_response(const sip::Message& r, const sip::Source& from);
+  void send_2xx(Call& call, MediaSide to, const sip::ServerTransactionPtr& txn,
+                sip::Message response);
+  void send_bye(Call& call, MediaSide to);
+  void arm_session_timer(Call& call);
+  void configure_media(Call& call, const sdp::LegMedia& side_media, MediaSide side);
+  void end_call(Call& call, Party side, std::string cause);
+
+  // Bookkeeping.
+  Call* find(std::uint64_t id);
+  std::optional<LegRef> find_leg(std::string_view call_id, std::string_view local_tag) const;
+  void index_leg(Call& call, MediaSide side, const std::string& call_id);
+  void finish(Call& call, CallOutcome outcome, int status, Party side, std::string cause);
+  void reap(std::uint64_t id, int attempts);
+  static std::string dialog_key(std::string_view call_id, std::string_view local_tag);
+
+  sip::TransactionLayer& layer_;
+  Timers& timers_;
+  const Registrar& registrar_;
+  const Router& router_;
+  MediaRelayFactory& media_;
+  CallEvents& events_;
+  CallerLookup callers_;
+  store::NowFn wall_now_;
+  B2buaOptions options_;
+  NoAnswerHook no_answer_hook_;
+  std::map<TargetKind, TargetHandler> target_handlers_;
+
+  std::uint64_t next_id_ = 1;
+  std::map<std::uint64_t, std::unique_ptr<Call>> calls_;
+  std::unordered_map<std::string, LegRef> by_dialog_;         ///< call-id + our tag
+  std::unordered_map<std::string, std::uint64_t> by_invite_;  ///< A's INVITE txn key
+  std::unordered_map<std::string, std::uint64_t> by_b_call_id_;
+  /// The user the request filter authenticated for the request being
+  /// dispatched right now (filter and handler run back to back).
+  const sip::ServerTransaction* authenticated_txn_ = nullptr;
+  std::string authenticated_user_;
+  B2buaStats stats_;
+};
+
+}  // namespace switchboard::core

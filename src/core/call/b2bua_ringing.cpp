@@ -1,0 +1,215 @@
+// The ringing phase: responses from the forks, the caller's CANCEL, the
+// no-answer timeout, and answering the caller when a fork answers.
+#include <fmt/format.h>
+
+#include "common/log.hpp"
+#include "core/call/b2bua.hpp"
+#include "sdp/hold.hpp"
+#include "sdp/parser.hpp"
+#include "sdp/relay.hpp"
+#include "sdp/serializer.hpp"
+#include "sip/builder.hpp"
+#include "sip/message_headers.hpp"
+
+namespace switchboard::core {
+
+namespace {
+
+CallOutcome outcome_of(int status) {
+  if (status == 486 || status == 600 || status == 603) return CallOutcome::kBusy;
+  if (status == 408 || status == 480 || status == 487) return CallOutcome::kNoAnswer;
+  return CallOutcome::kFailed;
+}
+
+std::string user_agent_of(const sip::Message& r) {
+  if (auto s = sip::get_server(r)) return std::string(*s);
+  return std::string(sip::get_user_agent(r).value_or(""));
+}
+
+}  // namespace
+
+void B2bua::respond_a(Call& c, int status, std::string_view reason) {
+  if (!c.invite_a) return;
+  c.invite_a->respond(sip::make_response(c.invite_a->request(), status, reason, c.a.local_tag()));
+  by_invite_.erase(c.invite_a->key());
+  c.invite_a.reset();
+}
+
+bool B2bua::apply_answer_sdp(Call& c, const sip::Message& r, sdp::SessionDescription& answer_a) {
+  auto answer_b = sdp::parse(r.body());
+  if (!answer_b.ok()) {
+    log::get("call")->info("call {}: unusable SDP from callee: {}", c.record.call_id,
+                           answer_b.error().message);
+    return false;
+  }
+  std::vector<std::uint16_t> ports_a(c.offer_a.media.size(), c.relay->local_port(MediaSide::kA));
+  auto ra = sdp::relay_answer(c.offer_a, c.offer_b, *answer_b, options_.media, ports_a,
+                              c.a.sdp_session());
+  if (!ra.ok()) {
+    log::get("call")->info("call {}: callee's answer refused: {}", c.record.call_id,
+                           ra.error().message);
+    return false;
+  }
+  configure_media(c, ra->leg_a, MediaSide::kA);
+  configure_media(c, ra->leg_b, MediaSide::kB);
+  c.b.remote_sdp = std::move(*answer_b);
+  answer_a = std::move(ra->answer_a);
+  return true;
+}
+
+void B2bua::on_fork_provisional(std::uint64_t id, size_t fork, const sip::Message& r) {
+  Call* c = find(id);
+  const int code = r.status_code();
+  if (!c || c->phase != CallPhase::kRinging || code == 100 || !c->invite_a) return;
+  (void)fork;
+  c->a.on(LegEvent::kProvisional);
+  c->b.on(LegEvent::kProvisional);
+  auto resp = sip::make_response(c->invite_a->request(), code, r.reason(), c->a.local_tag());
+  resp.add_header(sip::HeaderId::kContact, contact_for(c->a.peer.protocol));
+  sdp::SessionDescription answer_a;
+  if (!r.body().empty() && apply_answer_sdp(*c, r, answer_a)) {
+    c->a.local_sdp = sdp::serialize(answer_a);
+    sip::set_body(resp, "application/sdp", c->a.local_sdp);  // early media
+  }
+  c->invite_a->respond(std::move(resp));
+  events_.publish(CallEventKind::kRinging, c->record);
+}
+
+void B2bua::on_fork_answered(std::uint64_t id, size_t fork, sip::Dialog& dialog,
+                             const sip::Message& r) {
+  Call* c = find(id);
+  const sip::Destination dest = c->forks[fork].destination;
+  if (c->phase != CallPhase::kRinging) {
+    // Another fork answered first (or the call ended): end this one.
+    layer_.send_request(dialog.make_request("BYE"), dest, {});
+    c->forks[fork].done = true;
+    return;
+  }
+  c->forks[fork].done = true;
+  c->forks[fork].status = 200;
+  sdp::SessionDescription answer_a;
+  if (!apply_answer_sdp(*c, r, answer_a)) {
+    layer_.send_request(dialog.make_request("BYE"), dest, {});
+    cancel_forks(*c);
+    respond_a(*c, 488, "Not Acceptable Here");
+    return finish(*c, CallOutcome::kFailed, 488, Party::kSystem, "callee's SDP refused");
+  }
+  c->b.dialog = dialog;
+  c->b.peer = dest;
+  c->b.user_agent = user_agent_of(r);
+  c->b.last_invite_cseq = 1;
+  index_leg(*c, MediaSide::kB, c->b_call_id);
+  cancel_forks(*c, fork);
+  c->b.on(LegEvent::kAnswer);
+  answer_caller(*c, answer_a);
+}
+
+void B2bua::answer_caller(Call& c, const sdp::SessionDescription& answer_a) {
+  const std::string contact = contact_for(c.a.peer.protocol);
+  auto resp = sip::make_response(c.invite_a->request(), 200, "OK", c.a.local_tag());
+  resp.add_header(sip::HeaderId::kContact, contact);
+  resp.add_header(sip::HeaderId::kAllow,
+                  "INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE, INFO, MESSAGE");
+  if (c.session_expires) {
+    resp.add_header(sip::HeaderId::kSessionExpires,
+                    fmt::format("{};refresher=uac", c.session_expires));
+    resp.add_header(sip::HeaderId::kRequire, "timer");
+  }
+  c.a.local_sdp = sdp::serialize(answer_a);
+  sip::set_body(resp, "application/sdp", c.a.local_sdp);
+  auto dialog = sip::Dialog::from_request(c.invite_a->request(), c.a.local_tag(), contact);
+  if (dialog.ok()) {
+    c.a.dialog = std::move(*dialog);
+    c.a.dialog->confirm();
+  } else {
+    log::get("call")->info("call {}: no dialog with the caller: {}", c.record.call_id,
+                           dialog.error().message);
+  }
+  auto txn = c.invite_a;
+  by_invite_.erase(txn->key());
+  c.invite_a.reset();
+  send_2xx(c, MediaSide::kA, txn, std::move(resp));
+  c.a.on(LegEvent::kAnswer);
+  c.phase = CallPhase::kAnswered;
+  c.record.answer = wall_now_();
+  c.record.final_status = 200;
+  c.record.callee_user_agent = c.b.user_agent;
+  if (c.no_answer_timer) timers_.cancel(c.no_answer_timer);
+  c.no_answer_timer = 0;
+  const std::uint64_t id = c.id;
+  if (options_.max_call_duration.count() > 0) {
+    c.max_duration_timer = timers_.schedule(options_.max_call_duration, [this, id] {
+      if (Call* call = find(id); call && call->phase == CallPhase::kAnswered) {
+        call->max_duration_timer = 0;
+        end_call(*call, Party::kSystem, "max call duration");
+      }
+    });
+  }
+  arm_session_timer(c);
+  ++stats_.answered;
+  events_.publish(CallEventKind::kAnswered, c.record);
+  log::get("call")->info("call {} answered by {} ({})", c.record.call_id, c.record.callee,
+                         c.record.codec);
+}
+
+void B2bua::on_fork_final(std::uint64_t id, size_t fork, int status, std::string reason) {
+  Call* c = find(id);
+  if (!c) return;
+  c->forks[fork].done = true;
+  c->forks[fork].status = status;
+  c->forks[fork].reason = std::move(reason);
+  if (c->phase != CallPhase::kRinging) return;
+  for (const auto& f : c->forks) {
+    if (!f.done) return;
+  }
+  // RFC 3261 §16.7 in short: a 6xx wins, then busy, then the lowest class.
+  const Fork* best = nullptr;
+  auto rank = [](const Fork& f) {
+    if (f.status >= 600) return 0;
+    if (f.status == 486) return 1;
+    if (f.status == 487) return 9;  // cancelled by us: only if nothing better
+    return 2 + (f.status / 100);
+  };
+  for (const auto& f : c->forks) {
+    if (!best || rank(f) < rank(*best)) best = &f;
+  }
+  const int st = best->status;
+  const std::string why =
+      best->reason.empty() ? std::string(sip::default_reason_phrase(st)) : best->reason;
+  respond_a(*c, st, why);
+  finish(*c, outcome_of(st), st, Party::kCallee, fmt::format("{} {}", st, why));
+}
+
+void B2bua::cancel_forks(Call& c, std::optional<size_t> except) {
+  for (size_t i = 0; i < c.forks.size(); ++i) {
+    if (except && *except == i) continue;
+    if (!c.forks[i].done) c.forks[i].uac->cancel();
+  }
+}
+
+void B2bua::on_cancel(const sip::ServerTransactionPtr& invite) {
+  auto it = by_invite_.find(invite->key());
+  if (it == by_invite_.end()) return;
+  Call* c = find(it->second);
+  if (!c || c->phase != CallPhase::kRinging) return;
+  cancel_forks(*c);
+  respond_a(*c, 487, "Request Terminated");
+  finish(*c, CallOutcome::kCancelled, 487, Party::kCaller, "caller cancelled");
+}
+
+void B2bua::on_no_answer(std::uint64_t id) {
+  Call* c = find(id);
+  if (!c || c->phase != CallPhase::kRinging) return;
+  c->no_answer_timer = 0;
+  cancel_forks(*c);
+  if (no_answer_hook_ && c->invite_a && no_answer_hook_(c->invite_a, c->record)) {
+    // A feature (voicemail) took the caller's INVITE over.
+    by_invite_.erase(c->invite_a->key());
+    c->invite_a.reset();
+    return finish(*c, CallOutcome::kNoAnswer, 0, Party::kSystem, "no answer, redirected");
+  }
+  respond_a(*c, 480, "Temporarily Unavailable");
+  finish(*c, CallOutcome::kNoAnswer, 480, Party::kSystem, "no answer");
+}
+
+}  // namespace switchboard::core

@@ -1,0 +1,61 @@
+// A Call (DESIGN §2): the logical call a user sees and a CDR row records.
+// It owns the caller's leg (A), the callee's leg (B) and, while ringing, the
+// outgoing INVITEs to every contact of the target (forks; the first to
+// answer becomes leg B). Plain data driven by the B2BUA on the core thread.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/timers.hpp"
+#include "core/call/call_events.hpp"
+#include "core/call/leg.hpp"
+#include "core/call/media_relay.hpp"
+#include "sdp/session.hpp"
+#include "sip/dialog/uac_invite.hpp"
+#include "sip/transaction/transaction_layer.hpp"
+
+namespace switchboard::core {
+
+/// One outgoing INVITE to one registered contact.
+struct Fork {
+  std::shared_ptr<sip::UacInvite> uac;
+  sip::Destination destination;
+  bool done = false;  ///< a final response (or a failure) arrived
+  int status = 0;
+  std::string reason;
+};
+
+/// A re-INVITE or UPDATE with an offer from one leg, waiting for the other.
+struct ReOffer {
+  MediaSide from = MediaSide::kA;
+  sip::ServerTransactionPtr txn;
+  sdp::SessionDescription offer_from;  ///< as received
+  sdp::SessionDescription offer_to;    ///< as sent to the other leg
+};
+
+enum class CallPhase { kRinging, kAnswered, kEnded };
+
+struct Call {
+  Call(std::uint64_t id_, Leg a_, Leg b_) : id(id_), a(std::move(a_)), b(std::move(b_)) {}
+
+  Leg& leg(MediaSide s) { return s == MediaSide::kA ? a : b; }
+
+  std::uint64_t id;
+  CallPhase phase = CallPhase::kRinging;
+  CallRecord record;
+  Leg a, b;
+  sip::ServerTransactionPtr invite_a;  ///< until its final response
+  std::string b_call_id;
+  std::vector<Fork> forks;
+  MediaRelayPtr relay;
+  sdp::SessionDescription offer_a, offer_b;  ///< the initial offer and its relayed form
+  std::optional<ReOffer> reoffer;
+  std::uint32_t session_expires = 0;  ///< RFC 4028 interval agreed with A, 0 = none
+  TimerId no_answer_timer = 0, max_duration_timer = 0, session_timer = 0;
+};
+
+}  // namespace switchboard::core

@@ -1,0 +1,74 @@
+#include "core/call/call_events.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace switchboard::core {
+
+const char* to_string(CallOutcome o) {
+  switch (o) {
+    case CallOutcome::kAnswered:
+      return "answered";
+    case CallOutcome::kNoAnswer:
+      return "no_answer";
+    case CallOutcome::kBusy:
+      return "busy";
+    case CallOutcome::kFailed:
+      return "failed";
+    case CallOutcome::kCancelled:
+      return "cancelled";
+  }
+  return "failed";
+}
+
+const char* to_string(Party p) {
+  switch (p) {
+    case Party::kNone:
+      return "";
+    case Party::kCaller:
+      return "caller";
+    case Party::kCallee:
+      return "callee";
+    case Party::kSystem:
+      return "system";
+  }
+  return "";
+}
+
+const char* to_string(CallEventKind k) {
+  switch (k) {
+    case CallEventKind::kStarted:
+      return "call.started";
+    case CallEventKind::kRinging:
+      return "call.ringing";
+    case CallEventKind::kAnswered:
+      return "call.answered";
+    case CallEventKind::kHeld:
+      return "call.held";
+    case CallEventKind::kResumed:
+      return "call.resumed";
+    case CallEventKind::kEnded:
+      return "call.ended";
+  }
+  return "call";
+}
+
+nlohmann::json to_json(const CallEvent& e) {
+  const CallRecord& c = e.call;
+  nlohmann::json j = {{"event", to_string(e.kind)}, {"call_id", c.call_id},
+                      {"caller", c.caller},         {"callee", c.callee},
+                      {"dialed", c.dialed},         {"start", store::to_iso(c.start)}};
+  if (c.answer) j["answer"] = store::to_iso(*c.answer);
+  if (e.kind == CallEventKind::kEnded) {
+    j["end"] = store::to_iso(c.end);
+    j["outcome"] = to_string(c.outcome);
+    j["status"] = c.final_status;
+    j["hangup_cause"] = c.hangup_cause;
+    j["hangup_side"] = to_string(c.hangup_side);
+    j["codec"] = c.codec;
+    j["packets_from_caller"] = c.quality.packets_from_a;
+    j["packets_from_callee"] = c.quality.packets_from_b;
+  }
+  return j;
+}
+
+}  // namespace switchboard::core

@@ -1,0 +1,91 @@
+#include "core/call/engine_media_relay.hpp"
+
+#include <algorithm>
+
+namespace switchboard::core {
+
+namespace rtp = media::rtp;
+
+namespace {
+
+rtp::Side side_of(MediaSide s) {
+  return s == MediaSide::kA ? rtp::Side::kA : rtp::Side::kB;
+}
+
+rtp::Direction direction_of(sdp::Direction d) {
+  switch (d) {
+    case sdp::Direction::kSendRecv:
+      return rtp::Direction::kSendRecv;
+    case sdp::Direction::kSendOnly:
+      return rtp::Direction::kSendOnly;
+    case sdp::Direction::kRecvOnly:
+      return rtp::Direction::kRecvOnly;
+    case sdp::Direction::kInactive:
+      return rtp::Direction::kInactive;
+  }
+  return rtp::Direction::kSendRecv;
+}
+
+rtp::PayloadFormat format_of(const sdp::Codec& c) {
+  return rtp::PayloadFormat{c.payload_type, c.name, c.clock_rate, c.channels};
+}
+
+class EngineMediaRelay final : public MediaRelay {
+ public:
+  EngineMediaRelay(rtp::RelaySessionPtr session, rtp::LatchMode latch)
+      : session_(std::move(session)), latch_(latch) {}
+  ~EngineMediaRelay() override { close(); }
+
+  std::uint16_t local_port(MediaSide side) const override {
+    return session_->local_port(side_of(side));
+  }
+
+  Status configure(MediaSide side, const sdp::StreamParams& stream) override {
+    session_->configure(side_of(side), side_params(stream, latch_));
+    return Status::Ok();
+  }
+
+  MediaQuality quality() const override {
+    const auto st = session_->stats();
+    MediaQuality q;
+    q.packets_from_a = st.a().rtp_packets_in;
+    q.packets_from_b = st.b().rtp_packets_in;
+    q.packets_lost = st.a().lost + st.b().lost;
+    q.jitter_ms = static_cast<std::uint32_t>(std::max(st.a().jitter_ms, st.b().jitter_ms) + 0.5);
+    return q;
+  }
+
+  void close() override { session_->close(); }
+
+ private:
+  rtp::RelaySessionPtr session_;
+  rtp::LatchMode latch_;
+};
+
+}  // namespace
+
+rtp::SideParams side_params(const sdp::StreamParams& s, rtp::LatchMode latch) {
+  rtp::SideParams p;
+  p.remote_address = s.remote_rtp.address;
+  p.remote_rtp_port = s.remote_rtp.port;
+  p.remote_rtcp_port = s.remote_rtcp.port;
+  p.rtcp_mux = s.rtcp_mux;
+  for (const auto& c : s.codecs) p.codecs.push_back(format_of(c));
+  if (s.telephone_event) p.telephone_event = format_of(*s.telephone_event);
+  p.direction = direction_of(s.direction);
+  if (s.held && p.direction == rtp::Direction::kSendRecv) p.direction = rtp::Direction::kSendOnly;
+  p.latch = latch;
+  return p;
+}
+
+Result<MediaRelayPtr> EngineMediaRelayFactory::open(DeadPeer dead_peer) {
+  rtp::RelayCallbacks cb;
+  cb.on_dead_peer = [dead_peer = std::move(dead_peer)](rtp::Side side) {
+    if (dead_peer) dead_peer(side == rtp::Side::kA ? MediaSide::kA : MediaSide::kB);
+  };
+  auto session = engine_.create_relay(std::move(cb));
+  if (!session.ok()) return session.error();
+  return MediaRelayPtr(std::make_unique<EngineMediaRelay>(std::move(*session), latch_));
+}
+
+}  // namespace switchboard::core

@@ -1,0 +1,58 @@
+// What the B2BUA needs from the media engine for one two-leg call: a local
+// RTP port per side, where each side's remote sends and receives, quality
+// counters, and a close that returns the ports. Side A is the caller's leg,
+// side B the callee's. The production implementation adapts the RTP engine
+// (src/media/rtp); unit tests use a fake. Core thread only.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+
+#include "common/result.hpp"
+#include "sdp/stream.hpp"
+
+namespace switchboard::core {
+
+enum class MediaSide : std::uint8_t { kA, kB };
+
+inline MediaSide other(MediaSide s) {
+  return s == MediaSide::kA ? MediaSide::kB : MediaSide::kA;
+}
+inline const char* to_string(MediaSide s) {
+  return s == MediaSide::kA ? "A" : "B";
+}
+
+/// Per-call counters (RTP relayed each way, loss and jitter from RTCP).
+struct MediaQuality {
+  std::uint64_t packets_from_a = 0;
+  std::uint64_t packets_from_b = 0;
+  std::uint64_t packets_lost = 0;
+  std::uint32_t jitter_ms = 0;
+};
+
+class MediaRelay {
+ public:
+  virtual ~MediaRelay() = default;
+  /// Our RTP port facing `side` (written into the SDP sent to that side).
+  virtual std::uint16_t local_port(MediaSide side) const = 0;
+  /// What `side`'s remote described: address, codecs (its payload types),
+  /// telephone-event, direction. Called again on every re-offer.
+  virtual Status configure(MediaSide side, const sdp::StreamParams& stream) = 0;
+  virtual MediaQuality quality() const = 0;
+  /// Stops relaying and returns the ports; idempotent.
+  virtual void close() = 0;
+};
+
+using MediaRelayPtr = std::unique_ptr<MediaRelay>;
+
+class MediaRelayFactory {
+ public:
+  /// Told on the core thread when `side` sent no RTP for the configured time.
+  using DeadPeer = std::function<void(MediaSide side)>;
+  virtual ~MediaRelayFactory() = default;
+  /// Two ports from the pool; kUnavailable when it is exhausted.
+  virtual Result<MediaRelayPtr> open(DeadPeer dead_peer) = 0;
+};
+
+}  // namespace switchboard::core
