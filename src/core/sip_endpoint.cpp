@@ -48,6 +48,9 @@ Status SipEndpoint::start() {
   lopts.timers = options_.timers;
   lopts.policy.reject_zero_max_forwards = true;  // we forward calls (B2BUA)
   lopts.policy.registrar = true;                 // and register phones
+  // Bodies the B2BUA relays in-dialog (INFO DTMF, MESSAGE text) besides SDP.
+  lopts.policy.content_types = {"application/sdp", "application/dtmf-relay", "application/dtmf",
+                                "text/plain"};
   std::string adv = options_.advertised_host;
   if (adv.empty()) adv = options_.host == "0.0.0.0" || options_.host == "::" ? "127.0.0.1"
                                                                                : options_.host;

@@ -122,3 +122,38 @@ def test_parallel_forking_first_answer_wins(pbx, workdir):
 
 
 import time  # noqa: E402
+
+
+def test_crash_mid_call_leaves_an_interrupted_row(switchboard_factory, workdir):
+    import signal
+    import subprocess
+
+    from calls_helpers import PW, sipp_argv
+    from harness.procs import Proc
+    from harness.sipp import SCENARIOS, write_users
+    from conftest import free_port
+
+    pbx = start_pbx(switchboard_factory)
+    callee = Callee(pbx, workdir, "1002", "call_uas")
+    d = workdir / "long-caller"
+    d.mkdir()
+    users = write_users(d / "users.csv", [("1001", PW["1001"])])
+    caller = Proc("sipp-caller", sipp_argv(SCENARIOS / "call_uac.xml", pbx.target, d,
+                                           free_port("both"), {"callee": "1002"}, users,
+                                           extra=["-d", "20000", "-auth_uri",
+                                                  f"1002@{pbx.target}"]),
+                  d / "sipp.log", cwd=d)
+    try:
+        assert wait_until(lambda: calls_status(pbx)["answered"] == 1, 10), caller.output()
+        rows = cdr_rows(pbx, want=0)
+        assert [r["status"] for r in rows] == ["open"], rows
+        pbx.proc.signal(signal.SIGKILL)
+        pbx.proc.wait(5)
+    finally:
+        caller.stop()
+        callee.proc.stop()
+    again = switchboard_factory(pbx.config_path.read_text()).start()
+    assert "marked interrupted" in again.proc.output()
+    rows = cdr_rows(again, want=1)
+    assert len(rows) == 1 and rows[0]["status"] == "interrupted", rows
+    assert rows[0]["caller"] == "1001" and rows[0]["callee"] == "1002", rows
