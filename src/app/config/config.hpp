@@ -94,6 +94,12 @@ struct VipRoutingConfig {
   std::vector<VipPriorityLevelConfig> priority_levels;
 };
 
+/// features.tones: the regional plan of call progress tones (issue 6):
+/// us = ANSI T1.401 (350+440 Hz dial …), eu = ETSI/CEPT 425 Hz.
+struct TonesConfig {
+  std::string region = "us";
+};
+
 struct FeaturesConfig {
   bool call_recording = true;
   bool call_transfer = true;
@@ -108,6 +114,7 @@ struct FeaturesConfig {
   OperatorConsoleConfig operator_console;
   PagingConfig paging;
   VipRoutingConfig vip_routing;
+  TonesConfig tones;
 };
 
 struct RecordingConfig {

@@ -75,6 +75,10 @@ void parse_features(Section& s, FeaturesConfig& out) {
   }
   if (auto p = s.child("paging"); p.present()) parse_paging(p, out.paging);
   if (auto v = s.child("vip_routing"); v.present()) parse_vip_routing(v, out.vip_routing);
+  if (auto t = s.child("tones"); t.present()) {
+    t.one_of("region", out.tones.region, {"us", "eu"});
+    t.finish_unknown_keys();
+  }
   s.finish_unknown_keys();
 }
 

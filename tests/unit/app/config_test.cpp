@@ -306,6 +306,20 @@ database:
   EXPECT_EQ(all.find("mysql://x"), std::string::npos);
 }
 
+TEST(ConfigLoader, TonesRegionOfIssue6) {
+  auto defaults = load_string(kMinimal, "c.yml", env_from({}));
+  ASSERT_TRUE(defaults.ok()) << all_messages(defaults);
+  EXPECT_EQ(defaults.config->features.tones.region, "us");
+  auto eu = load_string(std::string(kMinimal) + "features:\n  tones:\n    region: eu\n", "c.yml",
+                        env_from({}));
+  ASSERT_TRUE(eu.ok()) << all_messages(eu);
+  EXPECT_EQ(eu.config->features.tones.region, "eu");
+  auto bad = load_string(std::string(kMinimal) + "features:\n  tones:\n    region: uk\n", "c.yml",
+                         env_from({}));
+  ASSERT_FALSE(bad.ok());
+  EXPECT_THAT(all_messages(bad), HasSubstr("features.tones.region: 'uk' is not one of: us, eu"));
+}
+
 TEST(ConfigLoader, EmptyAndUnreadableFiles) {
   EXPECT_FALSE(load_string("", "e.yml", env_from({})).ok());
   auto r = load_file("/nonexistent/dir/c.yml", env_from({}));
