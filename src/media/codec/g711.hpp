@@ -3,6 +3,7 @@
 #pragma once
 
 #include <array>
+#include <bit>
 #include <cstdint>
 
 namespace switchboard::media::g711 {
@@ -15,8 +16,7 @@ constexpr std::uint8_t linear_to_ulaw(std::int16_t pcm) {
   int mag = pcm < 0 ? -static_cast<int>(pcm) : pcm;
   if (mag > kClip) mag = kClip;
   mag += kBias;  // now in [132, 32767]: the top bit is bit 7..14
-  int exponent = 0;
-  for (int v = mag >> 8; v != 0; v >>= 1) ++exponent;
+  const int exponent = std::bit_width(static_cast<unsigned>(mag)) - 8;  // top bit 7..14 -> 0..7
   const int mantissa = (mag >> (exponent + 3)) & 0x0F;
   return static_cast<std::uint8_t>(~(sign | (exponent << 4) | mantissa));
 }
@@ -38,8 +38,7 @@ constexpr std::uint8_t linear_to_alaw(std::int16_t pcm) {
   if (mag12 < 32) {
     code = mag12 >> 1;
   } else {
-    int segment = 0;
-    for (int v = mag12 >> 5; v != 0; v >>= 1) ++segment;  // 1..7
+    const int segment = std::bit_width(static_cast<unsigned>(mag12)) - 5;  // 1..7
     code = (segment << 4) | ((mag12 >> segment) & 0x0F);
   }
   return static_cast<std::uint8_t>(code ^ mask);

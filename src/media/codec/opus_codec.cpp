@@ -10,6 +10,9 @@ namespace {
 
 constexpr int kSampleRate = 48000;
 constexpr int kExpectedLossPercent = 10;
+// libopus' default is 10; 5 costs about half the CPU per frame for a small
+// loss in quality (docs/PERFORMANCE.md "Codecs").
+constexpr int kComplexity = 5;
 
 class OpusCodec final : public Codec {
  public:
@@ -20,6 +23,7 @@ class OpusCodec final : public Codec {
       opus_encoder_ctl(encoder_, OPUS_SET_INBAND_FEC(1));
       opus_encoder_ctl(encoder_, OPUS_SET_PACKET_LOSS_PERC(kExpectedLossPercent));
       opus_encoder_ctl(encoder_, OPUS_SET_SIGNAL(OPUS_SIGNAL_VOICE));
+      opus_encoder_ctl(encoder_, OPUS_SET_COMPLEXITY(kComplexity));
     }
     decoder_ = opus_decoder_create(kSampleRate, 1, &error);
   }
