@@ -19,7 +19,7 @@ def make_tone_wav(path: Path, seconds: float = 5.0, freq: int = 440) -> Path:
 class Baresip:
     def __init__(self, workdir: Path, account: str = "<sip:tester@127.0.0.1>;regint=0",
                  cafile: Path | None = None, certificate: Path | None = None,
-                 audio: Path | None = None):
+                 audio: Path | None = None, extra: list[str] | None = None):
         self.dir = workdir
         self.dir.mkdir(parents=True, exist_ok=True)
         (self.dir / "rec").mkdir(exist_ok=True)
@@ -38,6 +38,7 @@ class Baresip:
             "module_tmp account.so", "module_app menu.so", "module_app ctrl_tcp.so",
             f"ctrl_tcp_listen 127.0.0.1:{self.ctrl_port}",
         ]
+        lines += extra or []  # e.g. module sndfile.so + snd_path to record calls
         if cafile:
             lines.append(f"sip_cafile {cafile}")
         if certificate:
