@@ -244,6 +244,50 @@ TEST_F(B2buaTest, ReInviteHoldFromTheCallerIsPassedWithSdpRewritten) {
   EXPECT_EQ(seen.back(), CallEventKind::kResumed);
 }
 
+TEST_F(B2buaTest, EarlyMediaIsRelayedWithTheAnswerTheCallerWillGetAgain) {
+  register_phone("1002", kB1);
+  feed(invite("1002"), from_ip(kA));
+  auto inv = last_request(kB1, "INVITE");
+  feed(answer(*inv, 183, "b1", sdp_body(kB1, 5000), kB1), from_ip(kB1));
+  auto early = last_response(kA, 183);
+  ASSERT_TRUE(early);
+  EXPECT_EQ(audio_port(*early), 10004);
+  EXPECT_EQ(relays.logs[0]->configured[MediaSide::kB].remote_rtp, (sdp::RtpAddress{kB1, 5000}));
+  feed(answer(*inv, 200, "b1", sdp_body(kB1, 5000), kB1), from_ip(kB1));
+  auto ok = last_response(kA, 200);
+  ASSERT_TRUE(ok);
+  // The same answer (same o= version) in the 200 as in the 183 (RFC 3261 §13.2.1).
+  EXPECT_EQ(ok->body(), early->body());
+}
+
+TEST_F(B2buaTest, UpdateFromTheCalleeIsPassedToTheCaller) {
+  const std::string tag = establish();
+  feed(from_caller("ACK", 1, tag), from_ip(kA));
+  auto upd = sip::Message::request("UPDATE", "sip:switchboard@192.0.2.1:5060");
+  upd.add_header(sip::HeaderId::kVia,
+                 "SIP/2.0/UDP 198.51.100.21:5060;branch=" + sip::make_branch());
+  upd.add_header(sip::HeaderId::kMaxForwards, "70");
+  upd.add_header(sip::HeaderId::kFrom, "<sip:1002@pbx.test>;tag=b1");
+  upd.add_header(sip::HeaderId::kTo, std::string(*b_invite.value(sip::HeaderId::kFrom)));
+  upd.add_header(sip::HeaderId::kCallId, *b_invite.value(sip::HeaderId::kCallId));
+  upd.add_header(sip::HeaderId::kCSeq, "2 UPDATE");
+  upd.add_header(sip::HeaderId::kContact, "<sip:phone@198.51.100.21:5060>");
+  sip::set_body(upd, "application/sdp", sdp_body(kB1, 5002, "sendonly"));
+  feed(upd, from_ip(kB1));
+  auto to_a = last_request(kA, "UPDATE");
+  ASSERT_TRUE(to_a);
+  EXPECT_NE(to_a->body().find("a=sendonly"), std::string::npos);
+  EXPECT_EQ(audio_port(*to_a), 10004);  // A still sees port A
+  feed(answer(*to_a, 200, tag, sdp_body(kA, 4000, "recvonly"), kA), from_ip(kA));
+  auto ok = last_response(kB1, 200);
+  ASSERT_TRUE(ok);
+  EXPECT_NE(ok->body().find("a=recvonly"), std::string::npos);
+  EXPECT_EQ(audio_port(*ok), 10006);
+  // The relay follows B's new port.
+  EXPECT_EQ(relays.logs[0]->configured[MediaSide::kB].remote_rtp, (sdp::RtpAddress{kB1, 5002}));
+  EXPECT_EQ(seen.back(), CallEventKind::kHeld);
+}
+
 TEST_F(B2buaTest, InfoIsRelayedWithItsAnswer) {
   const std::string tag = establish();
   std::string info = from_caller("INFO", 2, tag);
