@@ -39,6 +39,16 @@ const ToneSpec& tone_spec(ToneRegion region, ToneKind kind) {
   return region == ToneRegion::kEu ? kEu[index] : kUs[index];
 }
 
+std::optional<ToneSpec> dtmf_tone_spec(char digit, std::uint32_t on_ms, std::uint32_t off_ms) {
+  static constexpr double kRows[] = {697, 770, 852, 941};
+  static constexpr double kCols[] = {1209, 1336, 1477, 1633};
+  static constexpr std::string_view kKeys = "123A456B789C*0#D";
+  if (digit >= 'a' && digit <= 'd') digit = static_cast<char>(digit - 'a' + 'A');
+  const auto pos = kKeys.find(digit);
+  if (digit == '\0' || pos == std::string_view::npos) return std::nullopt;
+  return ToneSpec{{kRows[pos / 4], kCols[pos % 4]}, -7, {{on_ms, off_ms}}, false};
+}
+
 std::optional<ToneRegion> parse_tone_region(std::string_view name) {
   std::string lower;
   for (const char c : name) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -105,6 +115,7 @@ void ToneGenerator::generate(std::span<std::int16_t> out) {
         continue;
       }
       --left_;
+      if (left_ == 0 && !repeat_ && segment_ + 1 == segments_.size()) finished_ = true;
     }
     double v = 0;
     for (std::size_t i = 0; i < oscillator_count_; ++i) {

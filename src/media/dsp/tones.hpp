@@ -32,6 +32,12 @@ struct ToneSpec {
 /// European tones (ETSI TR 101 041, 425 Hz). Both listed in tones.cpp.
 const ToneSpec& tone_spec(ToneRegion region, ToneKind kind);
 
+/// In-band DTMF for a leg without telephone-events: the digit's two tones at
+/// -7 dBm0 each for `on_ms`, then `off_ms` of silence, once; nullopt when
+/// not a DTMF digit.
+std::optional<ToneSpec> dtmf_tone_spec(char digit, std::uint32_t on_ms = 100,
+                                       std::uint32_t off_ms = 50);
+
 /// "us" / "eu" (case-insensitive).
 std::optional<ToneRegion> parse_tone_region(std::string_view name);
 std::string_view to_string(ToneRegion region);
@@ -40,6 +46,8 @@ std::string_view to_string(ToneKind kind);
 class ToneGenerator {
  public:
   ToneGenerator(const ToneSpec& spec, std::uint32_t sample_rate);
+  ToneGenerator(ToneRegion region, ToneKind kind, std::uint32_t sample_rate)
+      : ToneGenerator(tone_spec(region, kind), sample_rate) {}
 
   /// Fills `out` with the next samples of the tone (silence in its off
   /// parts and after a one-shot tone has finished).
