@@ -29,6 +29,14 @@ class Rfc4733Sender {
     std::uint32_t min_duration = 800;     ///< a digit lasts at least this (100 ms at 8 kHz)
     std::uint8_t volume = 10;             ///< -10 dBm0
     int end_packets = 3;                  ///< the end packet is sent this many times
+
+    /// For a telephone-event clock rate (8000, 16000, 48000) and packet time.
+    static Options for_clock(std::uint32_t clock_rate, std::uint32_t ptime_ms = 20) {
+      Options o;
+      o.packet_interval = clock_rate * ptime_ms / 1000;
+      o.min_duration = clock_rate / 10;
+      return o;
+    }
   };
 
   Rfc4733Sender() : Rfc4733Sender(Options{}) {}

@@ -190,6 +190,15 @@ TEST(Rfc4733Sender, LongEventsGoOnInNewSegments) {
   EXPECT_GT(reports[1].duration, 0xFFFFu);
 }
 
+TEST(Rfc4733Sender, OptionsForOtherClockRates) {
+  const auto o = Rfc4733Sender::Options::for_clock(48000);
+  EXPECT_EQ(o.packet_interval, 960u);
+  EXPECT_EQ(o.min_duration, 4800u);
+  Rfc4733Sender sender(o);
+  ASSERT_TRUE(sender.send('9', 0, 4800));
+  EXPECT_EQ(sender.poll(0)->event.duration, 960);
+}
+
 TEST(Rfc4733, EveryDigitFromSenderToReceiver) {
   Rfc4733Sender sender;
   Rfc4733Receiver receiver;
