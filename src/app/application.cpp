@@ -442,6 +442,7 @@ void Application::sync_extensions() {
 void Application::shutdown() {
   signals_.cancel();
   if (http_) http_->stop();  // no new requests
+  if (b2bua_) b2bua_->end_all("shutdown");  // BYE/503 out, CDR rows completed
   if (sip_) sip_->stop();    // no new SIP traffic
   b2bua_.reset();            // relays closed; open CDR rows are marked interrupted at start-up
   if (media_engine_) media_engine_->stop();

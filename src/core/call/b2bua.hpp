@@ -81,6 +81,10 @@ class B2bua {
   /// a ringing call, ACKs of our 2xx, stray 2xx retransmissions.
   sip::TransactionUser dialog_user();
 
+  /// Ends every call (shutdown): ringing ones get 503, answered ones BYE on
+  /// both legs; each publishes its end, so its CDR row is completed.
+  void end_all(const std::string& cause);
+
   void set_no_answer_hook(NoAnswerHook hook) { no_answer_hook_ = std::move(hook); }
   void set_target_handler(TargetKind kind, TargetHandler handler) {
     target_handlers_[kind] = std::move(handler);

@@ -329,6 +329,19 @@ void B2bua::finish(Call& c, CallOutcome outcome, int status, Party side, std::st
   timers_.schedule(Duration(0), [this, id] { reap(id, 0); });
 }
 
+void B2bua::end_all(const std::string& cause) {
+  for (auto& [id, call] : calls_) {
+    Call& c = *call;
+    if (c.phase == CallPhase::kRinging) {
+      cancel_forks(c);
+      respond_a(c, 503, "Service Unavailable");
+      finish(c, CallOutcome::kFailed, 503, Party::kSystem, cause);
+    } else if (c.phase == CallPhase::kAnswered) {
+      end_call(c, Party::kSystem, cause);
+    }
+  }
+}
+
 void B2bua::reap(std::uint64_t id, int attempts) {
   Call* c = find(id);
   if (!c) return;

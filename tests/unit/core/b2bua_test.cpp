@@ -351,5 +351,17 @@ TEST_F(B2buaTest, MaxCallDurationAndDeadMediaEndTheCall) {
   EXPECT_EQ(last.hangup_cause, "media timeout");
 }
 
+TEST_F(B2buaTest, EndAllAtShutdownEndsRingingAndAnsweredCalls) {
+  const std::string tag = establish();
+  register_phone("1002", kB2);
+  feed(invite("1002", "ringing"), from_ip(kA));
+  b2bua.end_all("shutdown");
+  EXPECT_TRUE(last_response(kA, 503));
+  EXPECT_TRUE(last_request(kA, "BYE"));
+  EXPECT_TRUE(last_request(kB1, "BYE"));
+  EXPECT_EQ(std::count(seen.begin(), seen.end(), CallEventKind::kEnded), 2);
+  EXPECT_EQ(last.hangup_cause, "shutdown");
+}
+
 }  // namespace
 }  // namespace switchboard::core::testing
