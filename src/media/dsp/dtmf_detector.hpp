@@ -24,7 +24,7 @@
 #include <span>
 #include <vector>
 
-#include "media/dsp/rfc4733_receiver.hpp"
+#include "media/dsp/dtmf_report.hpp"
 
 namespace switchboard::media::dsp {
 

@@ -3,6 +3,7 @@
 #include <cctype>
 #include <cmath>
 #include <numbers>
+#include <string>
 
 #include "media/dsp/dtmf_detector.hpp"
 
