@@ -2,7 +2,6 @@
 // callbacks arrive on the core executor, ports return to the pool on close,
 // on destruction, on exhaustion and on a bind failure, and stop() closes all.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -11,6 +10,7 @@
 
 #include "media/rtp/media_engine.hpp"
 #include "media/rtp/rtp_packet.hpp"
+#include "unit/media/rtp/test_ports.hpp"
 
 namespace switchboard::media::rtp {
 namespace {
@@ -18,8 +18,9 @@ namespace {
 using boost::asio::ip::udp;
 using std::chrono::milliseconds;
 
+// Slots 0-3: 10 ports each; slot 4: 48 ports (up to offset 88).
 std::uint16_t test_base(int slot) {
-  return static_cast<std::uint16_t>(50000 + (getpid() % 500) * 30 + slot * 10);
+  return test_port_block(slot * 10);
 }
 
 const auto kLoopback = boost::asio::ip::make_address("127.0.0.1");
@@ -193,6 +194,39 @@ TEST(MediaEngine, PortsReturnOnCloseDestructionAndExhaustion) {
   }
   a = Error{};
   EXPECT_TRUE(eventually([&] { return e.free_port_pairs() == total; }));
+}
+
+TEST(MediaEngine, ChurnUnderTrafficNeverLeaksPorts) {
+  boost::asio::io_context core;
+  auto engine = MediaEngine::create(config(4, 24), core.get_executor());
+  ASSERT_TRUE(engine.ok());
+  auto& e = **engine;
+  Peer a, b;
+  for (int round = 0; round < 5; ++round) {
+    std::vector<RelaySessionPtr> relays;
+    for (int i = 0; i < 10; ++i) {
+      auto r = e.create_relay({});
+      ASSERT_TRUE(r.ok()) << r.error().message;
+      (*r)->configure(Side::kA, to_peer(a, {{0, "PCMU", 8000, 1}}));
+      (*r)->configure(Side::kB, to_peer(b, {{0, "PCMU", 8000, 1}}));
+      relays.push_back(*r);
+    }
+    // Packets in flight while sessions close, or just go away, or get
+    // reconfigured and read from other threads.
+    for (std::size_t i = 0; i < relays.size(); ++i) {
+      a.send(relays[i]->local_port(Side::kA), static_cast<std::uint16_t>(i));
+      b.send(relays[i]->local_port(Side::kB), static_cast<std::uint16_t>(i));
+    }
+    for (std::size_t i = 0; i < relays.size(); ++i) {
+      if (i % 3 == 0) relays[i]->close();
+      if (i % 3 == 1) (void)relays[i]->stats();
+      if (i % 3 == 2) relays[i]->configure(Side::kB, to_peer(a, {{8, "PCMA", 8000, 1}}));
+    }
+    relays.clear();
+    ASSERT_TRUE(eventually([&] { return e.free_port_pairs() == e.total_port_pairs(); }))
+        << "round " << round << ": " << e.free_port_pairs() << " of " << e.total_port_pairs();
+  }
+  EXPECT_EQ(e.open_sessions(), 0u);
 }
 
 TEST(MediaEngine, StopClosesEverySession) {

@@ -3,22 +3,21 @@
 #include "media/rtp/port_pool.hpp"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/udp.hpp>
 
 #include "media/rtp/socket_pair.hpp"
+#include "unit/media/rtp/test_ports.hpp"
 
 namespace switchboard::media::rtp {
 namespace {
 
 using boost::asio::ip::udp;
 
-// A base per process so parallel test runs rarely meet.
-std::uint16_t test_base(int slot) {
-  return static_cast<std::uint16_t>(40000 + (getpid() % 500) * 40 + slot * 20);
-}
+std::uint16_t test_base(int) {
+  return test_port_block(90);
+}  // 6 ports: 90..95
 
 TEST(PortPool, EvenPortsInsideTheRange) {
   auto pool = PortPool::create(10001, 10010);  // odd start rounds up; 10010 has no RTCP port

@@ -247,6 +247,32 @@ TEST_F(RelayCoreTest, RtcpToAMultiplexedSideGoesToItsRtpPort) {
   EXPECT_EQ(out->destination, ep("10.0.0.2", 6000));
 }
 
+TEST_F(RelayCoreTest, RtcpArrivingOnAMultiplexedRtpPortIsRelayed) {
+  auto a = side("10.0.0.1", 4000, {kPcmu});
+  a.rtcp_mux = true;
+  core.configure(Side::kA, a, now);
+  core.configure(Side::kB, side("10.0.0.2", 6000, {kPcmu}), now);
+  auto wire = write_rtcp({ReceiverReport{1, {}, {}}});
+  // From A's RTP source (the RTP socket's latch decides), to B's RTCP port.
+  auto out = core.on_rtcp(Side::kA, *wire, a_src, now, true);
+  ASSERT_TRUE(out);
+  EXPECT_FALSE(out->via_rtp_socket);
+  EXPECT_EQ(out->destination, ep("10.0.0.2", 6001));
+  EXPECT_FALSE(core.on_rtcp(Side::kA, *wire, ep("10.6.6.6", 4000), now, true));
+}
+
+TEST_F(RelayCoreTest, UnnegotiatedPayloadTypesPassUnlessTheyClash) {
+  both_pcmu();
+  auto cn = rtp(13, 1);  // comfort noise nobody negotiated
+  ASSERT_TRUE(from(Side::kA, cn));
+  EXPECT_EQ(parse_rtp(cn).packet.header.payload_type, 13);
+  // B uses 96 for opus; an unnegotiated 96 from A must not reach B as opus.
+  auto b = side("10.0.0.2", 6000, {kPcmu, {96, "opus", 48000, 2}});
+  core.configure(Side::kB, b, now);
+  auto clash = rtp(96, 2);
+  EXPECT_FALSE(from(Side::kA, clash));
+}
+
 TEST_F(RelayCoreTest, DeadPeerFiresOnceAfterTheTimeout) {
   both_pcmu();
   auto p = rtp(0, 1);
