@@ -125,7 +125,13 @@ std::vector<Trial> speech_trials(std::uint32_t rate) {
                                             {"en-gb", 130, 20},
                                             {"de", 170, 65},
                                             {"fr", 170, 35},
-                                            {"es", 180, 90}}) {
+                                            {"es", 180, 90},
+                                            {"en+f3", 170, 80},
+                                            {"en+f3", 150, 95},
+                                            {"en+m7", 170, 20},
+                                            {"it", 170, 60},
+                                            {"nl", 170, 40},
+                                            {"pl", 170, 70}}) {
     auto x = test::speech(kText, voice, speed, pitch, rate);
     if (!x.empty()) trials.push_back({std::move(x), ""});
   }
@@ -200,7 +206,7 @@ const std::vector<Line>& battery() {
            trials.push_back({test::music(60, rate, seed), ""});
          return trials;
        }},
-      {"Speech: espeak-ng, 6 voices", "0 false digits", true,
+      {"Speech: espeak-ng, 12 voices", "0 false digits", true,
        [](auto rate) { return speech_trials(rate); }},
   };
   return lines;
