@@ -28,7 +28,10 @@ Result<std::string> PromptCatalog::path(std::string_view name, int rate) const {
   if (!valid_name(name)) return make_error(ErrorCode::kInvalidArgument, "bad prompt name");
   std::error_code ec;
   for (const auto& dir : directories_) {
-    for (const fs::path& base : {fs::path(dir) / std::to_string(rate), fs::path(dir)}) {
+    // The leg's rate first; else the best other rendering, converted.
+    for (const fs::path& base :
+         {fs::path(dir) / std::to_string(rate), fs::path(dir), fs::path(dir) / "48000",
+          fs::path(dir) / "16000", fs::path(dir) / "8000"}) {
       for (const char* ext : kExtensions) {
         fs::path p = base / (std::string(name) + ext);
         if (fs::is_regular_file(p, ec)) return p.string();

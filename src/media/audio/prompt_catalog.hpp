@@ -2,7 +2,8 @@
 // leg needs. Looked up in a list of directories, first match wins, so an
 // administrator's own recordings (voicemail.ivr.prompts_path) replace the
 // built-in ones (<build>/prompts/en, rendered from prompts/en.txt):
-//   <dir>/<rate>/<name>.<ext>, then <dir>/<name>.<ext>,
+//   <dir>/<rate>/<name>.<ext>, then <dir>/<name>.<ext>, then the other
+//   renderings (<dir>/48000, 16000, 8000: a 48 kHz leg gets the 16 kHz one),
 //   ext in wav, flac, ogg, mp3 — any rate and channel count (converted).
 // Loading reads the disk: do it on the worker pool (preload() at start-up,
 // or get() off the media thread); once loaded a prompt is shared from memory.

@@ -1,0 +1,64 @@
+// The media API as the core thread sees it (DESIGN.md §2): an application
+// calls play / record / collect_digits / stop here; the requests run on the
+// leg's media thread (MediaSession) and every completion comes back as a
+// MediaEvent on the core thread. Speech items are rendered first (through
+// the SpeechService, on the worker pool) so the media thread never blocks
+// on synthesis. Not thread-safe: used on the core thread only.
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <functional>
+#include <memory>
+
+#include "media/app/media_session.hpp"
+#include "media/audio/speech.hpp"
+
+namespace switchboard::media::app {
+
+class MediaChannel {
+ public:
+  using EventHandler = std::function<void(const MediaEvent&)>;
+
+  struct Options {
+    SessionConfig session{};
+    audio::PromptCatalog* prompts = nullptr;
+    audio::SpeechService* speech = nullptr;  ///< null: SpeechItems fail
+    /// Blocking work of recordings (the worker pool); unset: inline.
+    std::function<void(std::function<void()>)> run_blocking{};
+  };
+
+  /// `media`: the executor of the thread that ticks session(); `core`: this
+  /// (the core) thread's executor, where `on_event` runs.
+  MediaChannel(Options options, boost::asio::any_io_executor media,
+               boost::asio::any_io_executor core, EventHandler on_event);
+  /// No event is delivered after this; the session lives on until the media
+  /// thread drops it.
+  ~MediaChannel();
+  MediaChannel(const MediaChannel&) = delete;
+  MediaChannel& operator=(const MediaChannel&) = delete;
+
+  OpId play(PlayRequest request);
+  OpId record(RecordRequest request);
+  OpId collect_digits(CollectRequest request);
+  void stop();
+  void stop(OpId id);
+
+  /// For the media thread only: tick it every 20 ms with the leg's audio and
+  /// feed it the leg's digits (on_digit).
+  std::shared_ptr<MediaSession> session() const { return session_; }
+
+ private:
+  struct Shared;
+  void post(std::function<void(MediaSession&)> command);
+  void cancel_speech();
+
+  Options options_;
+  boost::asio::any_io_executor media_;
+  boost::asio::any_io_executor core_;
+  std::shared_ptr<Shared> shared_;  // handler + alive flag, shared with in-flight posts
+  std::shared_ptr<MediaSession> session_;
+  OpId next_id_ = 1;
+  OpId speech_play_ = 0;  // a play waiting for its speech to render
+};
+
+}  // namespace switchboard::media::app
