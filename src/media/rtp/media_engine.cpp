@@ -72,9 +72,9 @@ Result<RelaySessionPtr> MediaEngine::create_relay(RelayCallbacks callbacks,
   auto thread = *std::min_element(
       state_->threads.begin(), state_->threads.end(),
       [](const auto& x, const auto& y) { return x->sessions.load() < y->sessions.load(); });
-  auto a = bind_socket_pair(*state_->pool, thread->io(), state_->address);
+  auto a = bind_socket_pair(*state_->pool, thread->io(), state_->address, config_.dscp);
   if (!a) return a.error();
-  auto b = bind_socket_pair(*state_->pool, thread->io(), state_->address);
+  auto b = bind_socket_pair(*state_->pool, thread->io(), state_->address, config_.dscp);
   if (!b) return b.error();  // a's sockets close and its pair returns here
   auto session = std::make_shared<RelaySessionImpl>(thread, state_->core, std::move(callbacks),
                                                     options.value_or(config_.relay_defaults),

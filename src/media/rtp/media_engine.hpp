@@ -26,6 +26,8 @@ struct EngineConfig {
   /// Packets read (recvmmsg) and sent (sendmmsg) per system call at most;
   /// 1 makes every packet its own recvmmsg/sendmmsg (for measuring).
   unsigned batch = 32;
+  /// DSCP of RTP/RTCP packets (EF = 46, RFC 4594 telephony); -1 leaves the default.
+  int dscp = 46;
   /// Defaults for create_relay().
   RelayOptions relay_defaults{};
 };

@@ -19,8 +19,9 @@ struct SocketPair {
 };
 
 /// Tries pool pairs until both ports bind on `address` (non-blocking
-/// sockets on `io`). kUnavailable when every free pair failed or none is free.
+/// sockets on `io`, marked with `dscp` unless -1). kUnavailable when every
+/// free pair failed or none is free.
 Result<SocketPair> bind_socket_pair(PortPool& pool, boost::asio::io_context& io,
-                                    const boost::asio::ip::address& address);
+                                    const boost::asio::ip::address& address, int dscp = -1);
 
 }  // namespace switchboard::media::rtp

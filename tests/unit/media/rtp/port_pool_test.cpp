@@ -3,6 +3,8 @@
 #include "media/rtp/port_pool.hpp"
 
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/udp.hpp>
@@ -85,6 +87,25 @@ TEST(SocketPair, SkipsAPortTakenByAnotherProcessWithoutLeaking) {
   pair = Error{};
   second = Error{};
   EXPECT_EQ(pool->free_count(), 3u);
+}
+
+}  // namespace
+}  // namespace switchboard::media::rtp
+
+namespace switchboard::media::rtp {
+namespace {
+
+TEST(SocketPair, MarksRtpWithDscp) {
+  boost::asio::io_context io;
+  auto pool = PortPool::create(test_port_block(96), test_port_block(99));
+  auto pair = bind_socket_pair(*pool, io, boost::asio::ip::make_address("127.0.0.1"), 46);
+  ASSERT_TRUE(pair.ok()) << pair.error().message;
+  for (auto* s : {&pair->rtp, &pair->rtcp}) {
+    int tos = 0;
+    socklen_t len = sizeof tos;
+    ASSERT_EQ(::getsockopt(s->native_handle(), IPPROTO_IP, IP_TOS, &tos, &len), 0);
+    EXPECT_EQ(tos, 46 << 2);  // EF
+  }
 }
 
 }  // namespace
