@@ -9,6 +9,8 @@ import subprocess
 import wave
 from pathlib import Path
 
+import pytest
+
 from calls_helpers import PW, cdr_rows, start_pbx, wait_until
 from harness.baresip import Baresip
 
@@ -56,20 +58,22 @@ def tones_in(path: Path, block_s: float = 0.2) -> list[tuple[int, float]]:
     return out
 
 
-def phone(workdir: Path, pbx, ext: str, audio: Path) -> Baresip:
+def phone(workdir: Path, pbx, ext: str, audio: Path, law: str = "PCMU") -> Baresip:
     return Baresip(workdir / f"phone-{ext}",
                    account=(f"<sip:{ext}@127.0.0.1:{pbx.sip_port}>;auth_pass={PW[ext]};"
-                            "regint=60"),
+                            f"regint=60;audio_codecs={law}"),
                    audio=audio,
                    extra=["module sndfile.so", f"snd_path {workdir / f'phone-{ext}' / 'rec'}"])
 
 
-def test_tones_cross_the_relay_both_ways(switchboard_factory, workdir):
+@pytest.mark.parametrize("callee_law", ["PCMU", "PCMA"])
+def test_tones_cross_the_relay_both_ways(switchboard_factory, workdir, callee_law):
+    """With a PCMA-only callee the relay transcodes PCMU <-> PCMA."""
     pbx = start_pbx(switchboard_factory, "security:\n  digest_algorithms: [MD5]\n")
     a_wav = tone(workdir / "a.wav", [(0.6, 0), (1.5, 1000), (1.5, 2000), (1.0, 0)])
     b_wav = tone(workdir / "b.wav", [(8.0, 500)])
     a = phone(workdir, pbx, "1001", a_wav)
-    b = phone(workdir, pbx, "1002", b_wav)
+    b = phone(workdir, pbx, "1002", b_wav, callee_law)
     try:
         regs = lambda: pbx.get("/api/v1/registrations")[1]["registrations"]  # noqa: E731
         assert wait_until(lambda: len(regs()) == 2, 15), regs()
@@ -97,6 +101,7 @@ def test_tones_cross_the_relay_both_ways(switchboard_factory, workdir):
     assert 1000 not in got_a and 2000 not in got_a, a_heard  # no echo of our own tones
 
     row = cdr_rows(pbx)[0]
-    assert row["disposition"] == "ANSWERED" and row["codec"] == "PCMU/8000", row
+    codec = "PCMU/8000" if callee_law == "PCMU" else "PCMU/8000 <-> PCMA/8000"
+    assert row["disposition"] == "ANSWERED" and row["codec"] == codec, row
     # ~4.6 s of 20 ms packets from each phone crossed the relay.
     assert row["packets_caller"] > 150 and row["packets_callee"] > 150, row

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "common/log.hpp"
+#include "core/call/g711_bridge.hpp"
 #include "sdp/parser.hpp"
 #include "sdp/rejection.hpp"
 #include "sdp/relay.hpp"
@@ -223,6 +224,7 @@ void B2bua::on_new_invite(const sip::ServerTransactionPtr& txn) {
     return fail(rj.status, "Not Acceptable Here", "no common codec",
                 fmt::format("{} switchboard \"{}\"", rj.warning_code, rj.warning_text));
   }
+  offer_other_g711_law(*offer_b);  // the relay transcodes PCMU <-> PCMA
   c.offer_a = std::move(*offer);
   c.offer_b = std::move(*offer_b);
   c.a.remote_sdp = c.offer_a;

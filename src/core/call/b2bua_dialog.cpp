@@ -4,7 +4,9 @@
 
 #include "common/log.hpp"
 #include "core/call/b2bua.hpp"
+#include "core/call/g711_bridge.hpp"
 #include "sdp/hold.hpp"
+#include "sdp/negotiation.hpp"
 #include "sdp/parser.hpp"
 #include "sdp/rejection.hpp"
 #include "sdp/relay.hpp"
@@ -88,6 +90,7 @@ void B2bua::on_reoffer(Call& c, MediaSide from, const sip::ServerTransactionPtr&
     return reject(txn, rj.status, "Not Acceptable Here",
                   fmt::format("{} switchboard \"{}\"", rj.warning_code, rj.warning_text));
   }
+  offer_other_g711_law(*offer_y);
   sip::Message out = y.dialog->make_request(req.method());
   out.add_header(sip::HeaderId::kUserAgent, options_.user_agent);
   y.local_sdp = sdp::serialize(*offer_y);
@@ -135,16 +138,20 @@ void B2bua::on_reoffer_answer(std::uint64_t id, MediaSide to, const sip::Message
   }
   auto answer = sdp::parse(r.body());
   std::vector<std::uint16_t> ports_x(ro.offer_from.media.size(), c->relay->local_port(ro.from));
-  auto ra = answer.ok() ? sdp::relay_answer(ro.offer_from, ro.offer_to, *answer, options_.media,
-                                            ports_x, x.sdp_session())
-                        : Result<sdp::RelayAnswer>(answer.error());
+  std::optional<sdp::SessionDescription> translated;
+  if (answer.ok()) translated = in_offerers_law(ro.offer_from, *answer);
+  auto ra = answer.ok()
+                ? sdp::relay_answer(ro.offer_from, ro.offer_to, translated ? *translated : *answer,
+                                    options_.media, ports_x, x.sdp_session())
+                : Result<sdp::RelayAnswer>(answer.error());
   if (!ra.ok()) {
     log::get("call")->info("call {}: re-offer answer refused: {}", c->record.call_id,
                            ra.error().message);
     return reject(ro.txn, 488, "Not Acceptable Here");
   }
   configure_media(*c, ra->leg_a, ro.from);
-  configure_media(*c, ra->leg_b, to);
+  auto leg_y = translated ? sdp::apply_answer(ro.offer_to, *answer) : Result(ra->leg_b);
+  configure_media(*c, leg_y.ok() ? *leg_y : ra->leg_b, to);
   const bool was_held = x.state() == LegState::kHeld;
   const bool hold = sdp::is_hold(ro.offer_from);
   x.on(hold ? LegEvent::kHold : LegEvent::kResume);
@@ -285,7 +292,11 @@ void B2bua::configure_media(Call& c, const sdp::LegMedia& media, MediaSide side)
       log::get("call")->warn("call {}: media side {}: {}", c.record.call_id, to_string(side),
                              st.error().message);
     }
-    if (s.codec) c.record.codec = fmt::format("{}/{}", s.codec->name, s.codec->clock_rate);
+    if (s.codec) c.leg(side).codec = fmt::format("{}/{}", s.codec->name, s.codec->clock_rate);
+    // Both laws of G.711 when the relay transcodes: "PCMU/8000 <-> PCMA/8000".
+    c.record.codec = c.b.codec.empty() || c.a.codec == c.b.codec
+                         ? c.a.codec
+                         : fmt::format("{} <-> {}", c.a.codec, c.b.codec);
     return;
   }
 }

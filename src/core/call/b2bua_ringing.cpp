@@ -4,7 +4,9 @@
 
 #include "common/log.hpp"
 #include "core/call/b2bua.hpp"
+#include "core/call/g711_bridge.hpp"
 #include "sdp/hold.hpp"
+#include "sdp/negotiation.hpp"
 #include "sdp/parser.hpp"
 #include "sdp/relay.hpp"
 #include "sdp/serializer.hpp"
@@ -43,15 +45,17 @@ bool B2bua::apply_answer_sdp(Call& c, const sip::Message& r, sdp::SessionDescrip
     return false;
   }
   std::vector<std::uint16_t> ports_a(c.offer_a.media.size(), c.relay->local_port(MediaSide::kA));
-  auto ra = sdp::relay_answer(c.offer_a, c.offer_b, *answer_b, options_.media, ports_a,
-                              c.a.sdp_session());
+  const auto translated = in_offerers_law(c.offer_a, *answer_b);
+  auto ra = sdp::relay_answer(c.offer_a, c.offer_b, translated ? *translated : *answer_b,
+                              options_.media, ports_a, c.a.sdp_session());
   if (!ra.ok()) {
     log::get("call")->info("call {}: callee's answer refused: {}", c.record.call_id,
                            ra.error().message);
     return false;
   }
   configure_media(c, ra->leg_a, MediaSide::kA);
-  configure_media(c, ra->leg_b, MediaSide::kB);
+  auto leg_b = translated ? sdp::apply_answer(c.offer_b, *answer_b) : Result(ra->leg_b);
+  configure_media(c, leg_b.ok() ? *leg_b : ra->leg_b, MediaSide::kB);
   c.b.remote_sdp = std::move(*answer_b);
   answer_a = std::move(ra->answer_a);
   return true;

@@ -45,6 +45,7 @@ class Leg {
   std::optional<sip::Dialog> dialog;  ///< once answered (A: when we answer)
   sip::Destination peer;              ///< where in-dialog requests go (NAT: the source)
   std::string user_agent;
+  std::string codec;  ///< what this leg's phone sends and receives ("PCMU/8000")
   /// What this leg's remote last described (its offer or answer).
   std::optional<sdp::SessionDescription> remote_sdp;
   /// The SDP body we last sent to this leg (offer or answer).

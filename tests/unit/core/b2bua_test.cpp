@@ -288,6 +288,23 @@ TEST_F(B2buaTest, UpdateFromTheCalleeIsPassedToTheCaller) {
   EXPECT_EQ(seen.back(), CallEventKind::kHeld);
 }
 
+TEST_F(B2buaTest, PcmuCallerAndPcmaCalleeMeetThroughTheTranscodingRelay) {
+  register_phone("1002", kB1);
+  feed(invite("1002", "law", "", sdp_body(kA, 4000, "sendrecv", "0 101")), from_ip(kA));
+  auto inv = last_request(kB1, "INVITE");
+  ASSERT_TRUE(inv);
+  EXPECT_NE(inv->body().find("a=rtpmap:8 PCMA/8000"), std::string::npos) << inv->body();
+  feed(answer(*inv, 200, "b1", sdp_body(kB1, 5000, "sendrecv", "8 101"), kB1), from_ip(kB1));
+  auto ok = last_response(kA, 200);
+  ASSERT_TRUE(ok);
+  EXPECT_NE(ok->body().find("m=audio 10004 RTP/AVP 0 101"), std::string::npos) << ok->body();
+  auto& log = *relays.logs.at(0);
+  EXPECT_EQ(log.configured[MediaSide::kA].codec->name, "PCMU");
+  EXPECT_EQ(log.configured[MediaSide::kB].codec->name, "PCMA");
+  EXPECT_EQ(log.configured[MediaSide::kB].codec->payload_type, 8);
+  EXPECT_EQ(last.codec, "PCMU/8000 <-> PCMA/8000");
+}
+
 TEST_F(B2buaTest, InfoIsRelayedWithItsAnswer) {
   const std::string tag = establish();
   std::string info = from_caller("INFO", 2, tag);
