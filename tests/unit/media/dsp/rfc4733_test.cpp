@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include "media/dsp/rfc4733_receiver.hpp"
 #include "media/dsp/rfc4733_sender.hpp"
 #include "media/dsp/telephone_event.hpp"
@@ -128,6 +130,32 @@ TEST_F(ReceiverTest, ReorderedPacketsOfAnOlderEventAreIgnored) {
   std::array<std::uint8_t, 4> flash = payload(16, false, 160);  // not a DTMF event
   receiver.on_packet(3000, true, flash, t0, out);
   EXPECT_EQ(out.size(), 3u);
+}
+
+// Whatever arrives (random events, timestamps, end bits, markers, short
+// payloads, pauses), reports alternate start/end for the same digit.
+TEST(Rfc4733Receiver, RandomPacketsGiveBalancedReports) {
+  std::mt19937 rng(9);
+  Rfc4733Receiver receiver;
+  std::vector<DtmfReport> out;
+  auto now = Clock::now();
+  std::uint32_t ts = 0;
+  for (int i = 0; i < 20000; ++i) {
+    std::array<std::uint8_t, 4> p{};
+    for (auto& b : p) b = static_cast<std::uint8_t>(rng());
+    p[0] %= 20;
+    if (rng() % 4 == 0) ts += rng() % 2000 - 500;  // new, older or the same timestamp
+    now += milliseconds(rng() % 3 == 0 ? 700 : 20);
+    receiver.on_tick(now, out);
+    receiver.on_packet(ts, rng() % 5 == 0, std::span(p).first(rng() % 8 == 0 ? 2 : 4), now, out);
+  }
+  ASSERT_FALSE(out.empty());
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    EXPECT_EQ(out[i].kind, i % 2 == 0 ? Kind::kStart : Kind::kEnd) << i;
+    if (i % 2 == 1) {
+      EXPECT_EQ(out[i].digit, out[i - 1].digit) << i;
+    }
+  }
 }
 
 TEST(Rfc4733Sender, TimestampMarkerVolumeDurationAndThreeEndPackets) {
