@@ -23,10 +23,12 @@ function(sb_add_unit_test name)
   if(TARGET sb_test_pch)
     target_precompile_headers(${name} REUSE_FROM sb_test_pch)
   endif()
-  # Property values that are lists must be escaped, or ctest reads the
-  # second label as a property name.
+  # gtest_discover_tests writes PROPERTIES into a generated script that loses
+  # list separators (a second label became a property name), so the labels
+  # are one string, "unit.<layer>": `ctest -L` takes a regex, so both
+  # `-L unit` and `-L sdp` select it.
   set(labels unit ${ARG_LABELS})
-  string(REPLACE ";" "\\;" labels "${labels}")
+  list(JOIN labels "." labels)
   set(props LABELS "${labels}")
   if(ARG_FIXTURES)
     list(APPEND props FIXTURES_REQUIRED "${ARG_FIXTURES}")
