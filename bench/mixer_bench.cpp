@@ -1,17 +1,21 @@
 // Mixer participants per core at 20 ms ticks (issue 6, point 9).
-// One iteration = one tick of an N-party conference at 8 kHz: every party's
-// 20 ms input copied in (what a FrameSource does after decoding), the N-1
-// mix, every party's output read out. "participants_per_core" is N times the
-// ticks one core can run per 20 ms of real time. Linear PCM in and out: the
-// G.711 decode/encode is measured separately (codec benchmarks) and added in
-// docs/PERFORMANCE.md.
+// One iteration = one tick of an N-party conference at 8 kHz.
+//  BM_MixerTick: linear PCM — every party's 20 ms input copied in (what a
+//    FrameSource does after decoding), the N-1 mix, every output read out.
+//  BM_MixerTickG711: the same with G.711 µ-law both ways (src/media/codec):
+//    each party's 160-byte payload decoded, the mix, each output encoded —
+//    what a conference of PCMU phones costs, without the sockets.
+// "participants_per_core" is N times the ticks one core runs per 20 ms of
+// CPU time.
 #include <benchmark/benchmark.h>
 
 #include <cmath>
 #include <cstdint>
+#include <memory>
 #include <numbers>
 #include <vector>
 
+#include "media/codec/codec.hpp"
 #include "media/mixer/mixer.hpp"
 
 namespace {
@@ -61,6 +65,46 @@ void run(benchmark::State& state, bool with_gains) {
                          benchmark::Counter::kIsRate);
 }
 
+void BM_MixerTickG711(benchmark::State& state) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  Mixer mixer(8000);
+  std::vector<std::unique_ptr<switchboard::media::Codec>> codecs;
+  std::vector<std::vector<std::uint8_t>> payloads;
+  auto pcm = speech_like(n, mixer.frame_size());
+  std::vector<std::uint8_t> encoded(switchboard::media::kMaxPayloadBytes);
+  for (PartyId id = 0; id < n; ++id) {
+    auto codec = switchboard::media::make_codec("PCMU");
+    if (!mixer.add(id).ok() || !codec.ok()) {
+      state.SkipWithError("setup");
+      return;
+    }
+    auto bytes = (*codec)->encode(pcm[id], encoded);
+    payloads.emplace_back(encoded.begin(), encoded.begin() + static_cast<std::ptrdiff_t>(*bytes));
+    codecs.push_back(std::move(*codec));
+  }
+  // decode() wants room for any codec's largest payload.
+  std::vector<std::int16_t> decoded(switchboard::media::kMaxDecodedSamples);
+  std::int64_t sink = 0;
+  for (auto _ : state) {
+    for (PartyId id = 0; id < n; ++id) {
+      auto got = codecs[id]->decode(payloads[id], decoded);
+      if (!got.ok()) continue;
+      auto in = mixer.input(id);
+      std::copy_n(decoded.begin(), in.size(), in.begin());
+      mixer.set_input_present(id);
+    }
+    mixer.mix();
+    for (PartyId id = 0; id < n; ++id) {
+      auto bytes = codecs[id]->encode(mixer.output(id), encoded);
+      sink += bytes.ok() ? encoded[static_cast<std::size_t>(id) % 160] : 0;
+    }
+    benchmark::DoNotOptimize(sink);
+  }
+  state.counters["participants_per_core"] =
+      benchmark::Counter(static_cast<double>(n) * 0.020 * static_cast<double>(state.iterations()),
+                         benchmark::Counter::kIsRate);
+}
+
 void BM_MixerTick(benchmark::State& state) {
   run(state, false);
 }
@@ -69,6 +113,7 @@ void BM_MixerTickWithGains(benchmark::State& state) {
 }
 
 BENCHMARK(BM_MixerTick)->Arg(3)->Arg(10)->Arg(50)->Arg(300)->Arg(1000);
+BENCHMARK(BM_MixerTickG711)->Arg(10)->Arg(50)->Arg(300)->Arg(1000);
 BENCHMARK(BM_MixerTickWithGains)->Arg(50)->Arg(300)->Arg(1000);
 
 }  // namespace

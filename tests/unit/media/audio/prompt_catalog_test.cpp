@@ -87,12 +87,21 @@ TEST_F(PromptCatalogTest, CustomReplacementInAnyFormatWins) {
   EXPECT_EQ(*catalog.path("goodbye", 8000), kBuiltIn + "/8000/goodbye.wav");
 }
 
-TEST_F(PromptCatalogTest, RateSpecificDirectoryComesFirst) {
+TEST_F(PromptCatalogTest, ReplacementAtAnyRateWinsAndOtherRatesAreConverted) {
   fs::create_directories(custom_ / "16000");
   fs::copy_file(kBuiltIn + "/16000/goodbye.wav", custom_ / "16000" / "beep.wav");
   PromptCatalog catalog({custom_.string(), kBuiltIn});
   EXPECT_EQ(*catalog.path("beep", 16000), (custom_ / "16000" / "beep.wav").string());
-  EXPECT_EQ(*catalog.path("beep", 8000), kBuiltIn + "/8000/beep.wav");
+  // A replacement wins at every rate: the 16 kHz file, converted, for 8 kHz.
+  EXPECT_EQ(*catalog.path("beep", 8000), (custom_ / "16000" / "beep.wav").string());
+  auto narrow = catalog.get("beep", 8000);
+  ASSERT_TRUE(narrow.ok());
+  EXPECT_EQ((*narrow)->rate, 8000);
+  // A 48 kHz leg gets the best built-in rendering, converted.
+  auto wide = catalog.get("welcome", 48000);
+  ASSERT_TRUE(wide.ok());
+  EXPECT_EQ((*wide)->rate, 48000);
+  EXPECT_EQ(*catalog.path("welcome", 48000), kBuiltIn + "/16000/welcome.wav");
 }
 
 TEST_F(PromptCatalogTest, UnknownAndBadNames) {
