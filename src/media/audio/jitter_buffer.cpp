@@ -82,10 +82,10 @@ void JitterBuffer::record_transit(std::int64_t ts, TimePoint arrival) {
 
 void JitterBuffer::update_target() {
   if (transits_.size() < 5) return;
-  std::vector<std::int64_t> sorted(transits_.begin(), transits_.end());
-  std::sort(sorted.begin(), sorted.end());
-  std::int64_t p95 = sorted[(sorted.size() - 1) * 95 / 100];
-  std::int64_t spread = p95 - sorted.front();
+  scratch_.assign(transits_.begin(), transits_.end());
+  auto p95 = scratch_.begin() + static_cast<std::ptrdiff_t>((scratch_.size() - 1) * 95 / 100);
+  std::nth_element(scratch_.begin(), p95, scratch_.end());
+  std::int64_t spread = *p95 - *std::min_element(scratch_.begin(), p95 + 1);
   target_units_ = std::clamp(spread + static_cast<std::int64_t>(last_duration_),
                              ms_to_units(config_.min_delay), ms_to_units(config_.max_delay));
 }

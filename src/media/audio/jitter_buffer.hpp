@@ -100,6 +100,7 @@ class JitterBuffer {
   std::uint32_t last_duration_ = 0;
   std::set<std::int64_t> seen_seqs_;   // recent, for duplicates
   std::deque<std::int64_t> transits_;  // recent transit times, in units
+  std::vector<std::int64_t> scratch_;  // for the percentile
   std::int64_t target_units_;
   int underruns_in_row_ = 0;
   int above_target_ticks_ = 0;
