@@ -2,8 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <map>
 
+#include "media/audio/frame_adapters.hpp"
+#include "media/audio/sound_file.hpp"
 #include "media/mixer/mixer_room.hpp"
 #include "unit/media/audio/test_signals.hpp"
 
@@ -166,6 +169,44 @@ TEST(Mixer, GainTable) {
   EXPECT_EQ(gain_q12(0), 4096);
   EXPECT_NEAR(gain_q12(6.0206), 8192, 1);
   EXPECT_NEAR(gain_q12(-6.0206), 2048, 1);
+}
+
+}  // namespace
+}  // namespace switchboard::media::mixer
+
+namespace switchboard::media::mixer {
+namespace {
+
+// A conference with an announcement party and a recording party.
+TEST(MixerRoomParties, AnnouncementIsHeardAndTheConferenceIsRecorded) {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::temp_directory_path() / ("sb_mixrec_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  MixerRoom room(8000);
+  TonePhone alice(500, 8000), bob(800, 8000);
+  auto clip =
+      std::make_shared<audio::PcmBuffer>(audio::PcmBuffer{8000, tone(1200, 8000, 1600, 4000)});
+  audio::SourceFrameSource announcement(std::make_unique<audio::BufferSource>(clip));
+  auto rec = audio::WavRecorder::create((dir / "conf.wav").string());
+  ASSERT_TRUE(rec.ok());
+  audio::RecorderFrameSink recording(std::move(*rec));
+  ASSERT_TRUE(room.add(1, &alice, &alice).ok());
+  ASSERT_TRUE(room.add(2, &bob, &bob).ok());
+  ASSERT_TRUE(room.add(3, &announcement, nullptr).ok());  // talk-only
+  ASSERT_TRUE(room.add(4, nullptr, &recording).ok());     // listen-only
+  for (int i = 0; i < 20; ++i) room.tick();
+  EXPECT_TRUE(announcement.finished());  // 200 ms clip in 400 ms
+  EXPECT_NEAR(tone_level(std::span(alice.heard).subspan(0, 1600), 1200, 8000), 4000, 40);
+  EXPECT_LT(tone_level(std::span(alice.heard).subspan(1600), 1200, 8000), 5);
+  ASSERT_TRUE(recording.finish().ok());
+  auto pcm = audio::read_sound_file((dir / "conf.wav").string());
+  ASSERT_TRUE(pcm.ok());
+  ASSERT_EQ(pcm->samples.size(), 3200u);
+  // The recording hears everyone: both phones and the announcement.
+  EXPECT_NEAR(tone_level(std::span(pcm->samples).subspan(0, 1600), 500, 8000), 4000, 40);
+  EXPECT_NEAR(tone_level(std::span(pcm->samples).subspan(0, 1600), 800, 8000), 4000, 40);
+  EXPECT_NEAR(tone_level(std::span(pcm->samples).subspan(0, 1600), 1200, 8000), 4000, 40);
+  fs::remove_all(dir);
 }
 
 }  // namespace
