@@ -47,7 +47,9 @@ Result<std::unique_ptr<MediaEngine>> MediaEngine::create(EngineConfig config,
   if (engine->state_->pool->total() == 0) {
     return make_error(ErrorCode::kInvalidArgument, "RTP port range holds no even/odd port pair");
   }
-  for (auto& t : engine->state_->threads) t->start();
+  for (auto& t : engine->state_->threads) {
+    if (auto st = t->start(); !st) return st.error();
+  }
   return engine;
 }
 
@@ -72,14 +74,14 @@ Result<RelaySessionPtr> MediaEngine::create_relay(RelayCallbacks callbacks,
   auto thread = *std::min_element(
       state_->threads.begin(), state_->threads.end(),
       [](const auto& x, const auto& y) { return x->sessions.load() < y->sessions.load(); });
-  auto a = bind_socket_pair(*state_->pool, thread->io(), state_->address, config_.dscp);
+  auto a = bind_socket_pair(*state_->pool, state_->address, config_.dscp);
   if (!a) return a.error();
-  auto b = bind_socket_pair(*state_->pool, thread->io(), state_->address, config_.dscp);
+  auto b = bind_socket_pair(*state_->pool, state_->address, config_.dscp);
   if (!b) return b.error();  // a's sockets close and its pair returns here
   auto session = std::make_shared<RelaySessionImpl>(thread, state_->core, std::move(callbacks),
                                                     options.value_or(config_.relay_defaults),
                                                     std::move(a).value(), std::move(b).value());
-  session->start();
+  if (auto st = session->start(); !st) return st.error();
   state_->sessions.push_back(session);
   return RelaySessionPtr(session);
 }
@@ -96,7 +98,7 @@ void MediaEngine::stop() {
   }
   for (auto& s : live) s->close();
   live.clear();
-  // Each thread finishes the closes posted above, then run() returns.
+  // Each thread runs the closes posted above, then returns.
   for (auto& t : state_->threads) t->stop_and_join();
 }
 

@@ -7,8 +7,9 @@
 
 namespace switchboard::media::rtp {
 namespace {
-// Rounds of recvmmsg per readiness before yielding to other sessions.
-constexpr int kMaxRoundsPerWakeup = 8;
+// Rounds of recvmmsg per readiness before giving other sessions a turn (the
+// epoll set is level-triggered, so what is left comes back).
+constexpr int kMaxRoundsPerWakeup = 4;
 }  // namespace
 
 RelaySessionImpl::RelaySessionImpl(std::shared_ptr<MediaThread> thread,
@@ -17,68 +18,53 @@ RelaySessionImpl::RelaySessionImpl(std::shared_ptr<MediaThread> thread,
     : thread_(std::move(thread)),
       core_(std::move(core)),
       callbacks_(std::move(callbacks)),
+      id_(thread_->next_id()),
       ports_{a.lease.rtp_port(), b.lease.rtp_port()},
       local_address_(a.rtp.local_endpoint().address().to_string()),
       leases_{std::move(a.lease), std::move(b.lease)},
-      timer_(thread_->io()),
+      sockets_{{std::move(a.rtp), Side::kA, false},
+               {std::move(a.rtcp), Side::kA, true},
+               {std::move(b.rtp), Side::kB, false},
+               {std::move(b.rtcp), Side::kB, true}},
       core_logic_(options) {
-  sockets_.push_back({std::move(a.rtp), Side::kA, false});
-  sockets_.push_back({std::move(a.rtcp), Side::kA, true});
-  sockets_.push_back({std::move(b.rtp), Side::kB, false});
-  sockets_.push_back({std::move(b.rtcp), Side::kB, true});
+  auto timeout = options.dead_peer_timeout;
+  if (timeout.count() > 0) check_interval_ = std::clamp(timeout / 4, Duration(20), Duration(1000));
   ++thread_->sessions;
 }
 
 RelaySessionImpl::~RelaySessionImpl() {
+  thread_->detach(id_);
   --thread_->sessions;
-  // Sockets, timer and leases close/return as members are destroyed.
+  // Sockets close (leaving the epoll set) and leases return as members go.
 }
 
-void RelaySessionImpl::start() {
-  boost::asio::post(thread_->io(), [weak = weak_from_this()] {
-    auto self = weak.lock();
-    if (!self || self->sockets_closed_) return;
-    for (std::size_t i = 0; i < self->sockets_.size(); ++i) self->drain(i);
-    self->schedule_check();
-  });
+Status RelaySessionImpl::start() {
+  next_check_ = Clock::now() + check_interval_;
+  thread_->attach(id_, weak_from_this());
+  for (unsigned i = 0; i < 4; ++i) {
+    if (!thread_->watch(sockets_[i].socket.fd(), id_, i))
+      return make_error(ErrorCode::kIoError, "cannot watch an RTP socket");
+  }
+  return Status::Ok();
 }
 
-void RelaySessionImpl::wait(std::size_t i) {
-  sockets_[i].socket.async_wait(boost::asio::ip::udp::socket::wait_read,
-                                [weak = weak_from_this(), i](const boost::system::error_code& ec) {
-                                  if (ec) return;
-                                  auto self = weak.lock();
-                                  if (!self || self->sockets_closed_) return;
-                                  self->drain(i);
-                                });
-}
-
-void RelaySessionImpl::drain(std::size_t i) {
+void RelaySessionImpl::on_readable(unsigned i) {
+  if (sockets_closed_ || i >= 4) return;
   RecvBatch& batch = thread_->recv_batch();
-  int fd = sockets_[i].socket.native_handle();
+  int fd = sockets_[i].socket.fd();
   for (int round = 0; round < kMaxRoundsPerWakeup; ++round) {
     unsigned n = batch.receive(fd);
     if (n > 0) process(i, n);
-    // Fewer than asked: the socket is empty (recvmmsg stops at EAGAIN), and
-    // the reactor is edge-triggered, so waiting is safe only now.
-    if (n < batch.capacity()) {
-      wait(i);
-      return;
-    }
+    if (n < batch.capacity()) return;  // drained (recvmmsg stops at EAGAIN)
   }
-  // Still busy: let other sessions run, then continue reading.
-  boost::asio::post(thread_->io(), [weak = weak_from_this(), i] {
-    auto self = weak.lock();
-    if (self && !self->sockets_closed_) self->drain(i);
-  });
 }
 
-int RelaySessionImpl::fd_for(const Outbound& out) {
+int RelaySessionImpl::fd_for(const Outbound& out) const {
   std::size_t base = index(out.to) * 2;
-  return sockets_[base + (out.via_rtp_socket ? 0 : 1)].socket.native_handle();
+  return sockets_[base + (out.via_rtp_socket ? 0 : 1)].socket.fd();
 }
 
-void RelaySessionImpl::process(std::size_t i, unsigned count) {
+void RelaySessionImpl::process(unsigned i, unsigned count) {
   RecvBatch& in = thread_->recv_batch();
   SendBatch& out = thread_->send_batch();
   const Socket& from = sockets_[i];
@@ -112,8 +98,7 @@ void RelaySessionImpl::process(std::size_t i, unsigned count) {
   }
   if (!out.empty()) {
     const auto& sent = out.flush();
-    bool any_failed = std::find(sent.begin(), sent.end(), false) != sent.end();
-    if (any_failed) {
+    if (std::find(sent.begin(), sent.end(), false) != sent.end()) {
       std::lock_guard lock(mu_);
       for (std::size_t k = 0; k < sent.size() && k < queued; ++k) {
         if (!sent[k]) core_logic_.on_unsent(pending[k].out, pending[k].bytes, pending[k].rtcp);
@@ -123,25 +108,13 @@ void RelaySessionImpl::process(std::size_t i, unsigned count) {
   if (!latched.empty()) report_events(std::move(latched), {});
 }
 
-void RelaySessionImpl::schedule_check() {
-  auto timeout = core_logic_.options().dead_peer_timeout;
-  if (timeout.count() <= 0) return;
-  auto interval = std::clamp(timeout / 4, Duration(20), Duration(1000));
-  timer_.expires_after(interval);
-  timer_.async_wait([weak = weak_from_this()](const boost::system::error_code& ec) {
-    if (ec) return;
-    auto self = weak.lock();
-    if (!self || self->sockets_closed_) return;
-    self->check();
-    self->schedule_check();
-  });
-}
-
-void RelaySessionImpl::check() {
+void RelaySessionImpl::on_tick(TimePoint now) {
+  if (sockets_closed_ || now < next_check_) return;
+  next_check_ = now + check_interval_;
   std::vector<Side> dead;
   {
     std::lock_guard lock(mu_);
-    dead = core_logic_.take_dead_sides(Clock::now());
+    dead = core_logic_.take_dead_sides(now);
   }
   if (!dead.empty()) report_events({}, std::move(dead));
 }
@@ -164,13 +137,12 @@ void RelaySessionImpl::report_events(std::vector<LatchEvent> latched, std::vecto
 
 void RelaySessionImpl::configure(Side side, SideParams params) {
   if (closed_) return;
-  boost::asio::post(thread_->io(),
-                    [weak = weak_from_this(), side, p = std::move(params)]() mutable {
-                      auto self = weak.lock();
-                      if (!self || self->sockets_closed_) return;
-                      std::lock_guard lock(self->mu_);
-                      self->core_logic_.configure(side, std::move(p), Clock::now());
-                    });
+  thread_->post([weak = weak_from_this(), side, p = std::move(params)]() mutable {
+    auto self = weak.lock();
+    if (!self || self->sockets_closed_) return;
+    std::lock_guard lock(self->mu_);
+    self->core_logic_.configure(side, std::move(p), Clock::now());
+  });
 }
 
 RelayStats RelaySessionImpl::stats() const {
@@ -180,7 +152,7 @@ RelayStats RelaySessionImpl::stats() const {
 
 void RelaySessionImpl::close() {
   if (closed_.exchange(true)) return;
-  boost::asio::post(thread_->io(), [weak = weak_from_this()] {
+  thread_->post([weak = weak_from_this()] {
     if (auto self = weak.lock()) self->close_on_thread();
   });
 }
@@ -188,9 +160,8 @@ void RelaySessionImpl::close() {
 void RelaySessionImpl::close_on_thread() {
   if (sockets_closed_) return;
   sockets_closed_ = true;
-  boost::system::error_code ec;
-  timer_.cancel();
-  for (auto& s : sockets_) s.socket.close(ec);
+  thread_->detach(id_);
+  for (auto& s : sockets_) s.socket.close();
   for (auto& l : leases_) l.release();
 }
 

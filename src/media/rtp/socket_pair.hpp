@@ -3,25 +3,24 @@
 // so a failed bind never leaks a pair.
 #pragma once
 
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
-#include <boost/asio/ip/udp.hpp>
 
 #include "common/result.hpp"
 #include "media/rtp/port_pool.hpp"
+#include "media/rtp/udp_socket.hpp"
 
 namespace switchboard::media::rtp {
 
 struct SocketPair {
   PortPool::Lease lease;
-  boost::asio::ip::udp::socket rtp;
-  boost::asio::ip::udp::socket rtcp;
+  UdpSocket rtp;
+  UdpSocket rtcp;
 };
 
 /// Tries pool pairs until both ports bind on `address` (non-blocking
-/// sockets on `io`, marked with `dscp` unless -1). kUnavailable when every
-/// free pair failed or none is free.
-Result<SocketPair> bind_socket_pair(PortPool& pool, boost::asio::io_context& io,
-                                    const boost::asio::ip::address& address, int dscp = -1);
+/// sockets marked with `dscp` unless -1). kUnavailable when every free pair
+/// failed or none is free.
+Result<SocketPair> bind_socket_pair(PortPool& pool, const boost::asio::ip::address& address,
+                                    int dscp = -1);
 
 }  // namespace switchboard::media::rtp

@@ -73,14 +73,14 @@ TEST(SocketPair, SkipsAPortTakenByAnotherProcessWithoutLeaking) {
   auto pool = PortPool::create(base, static_cast<std::uint16_t>(base + 5));  // 3 pairs
   // Someone else holds the RTCP port of the first pair.
   udp::socket squatter(io, udp::endpoint(loopback, static_cast<std::uint16_t>(base + 1)));
-  auto pair = bind_socket_pair(*pool, io, loopback);
+  auto pair = bind_socket_pair(*pool, loopback);
   ASSERT_TRUE(pair.ok()) << pair.error().message;
   EXPECT_NE(pair->lease.rtp_port(), base);
   EXPECT_EQ(pool->free_count(), 2u);  // the failed pair went back
-  auto second = bind_socket_pair(*pool, io, loopback);
+  auto second = bind_socket_pair(*pool, loopback);
   ASSERT_TRUE(second.ok());
   // Only the squatted pair is left and it cannot bind: unavailable, not leaked.
-  auto third = bind_socket_pair(*pool, io, loopback);
+  auto third = bind_socket_pair(*pool, loopback);
   EXPECT_FALSE(third.ok());
   EXPECT_EQ(third.error().code, ErrorCode::kUnavailable);
   EXPECT_EQ(pool->free_count(), 1u);
@@ -96,14 +96,13 @@ namespace switchboard::media::rtp {
 namespace {
 
 TEST(SocketPair, MarksRtpWithDscp) {
-  boost::asio::io_context io;
   auto pool = PortPool::create(test_port_block(96), test_port_block(99));
-  auto pair = bind_socket_pair(*pool, io, boost::asio::ip::make_address("127.0.0.1"), 46);
+  auto pair = bind_socket_pair(*pool, boost::asio::ip::make_address("127.0.0.1"), 46);
   ASSERT_TRUE(pair.ok()) << pair.error().message;
   for (auto* s : {&pair->rtp, &pair->rtcp}) {
     int tos = 0;
     socklen_t len = sizeof tos;
-    ASSERT_EQ(::getsockopt(s->native_handle(), IPPROTO_IP, IP_TOS, &tos, &len), 0);
+    ASSERT_EQ(::getsockopt(s->fd(), IPPROTO_IP, IP_TOS, &tos, &len), 0);
     EXPECT_EQ(tos, 46 << 2);  // EF
   }
 }
