@@ -1,6 +1,9 @@
-// The media engine (DESIGN.md §3): N media threads, each an io_context that
-// owns the sessions placed on it, and one pool of RTP ports shared by all.
-// Created and stopped by the application; used from the core thread.
+// The media engine (DESIGN.md §3): N media threads, each owning the sessions
+// placed on it and polling their sockets with its own epoll loop (not an
+// asio io_context: asio re-arms a socket with epoll_ctl on every async_wait,
+// one extra system call per relayed packet), and one pool of RTP ports shared
+// by all. Created and stopped by the application; used from the core thread;
+// callbacks go to the core thread's asio executor.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
