@@ -73,7 +73,7 @@ struct RecordRequest {
   std::chrono::milliseconds max_duration{std::chrono::seconds(180)};
   /// Ends the recording after this much silence; 0 = never.
   std::chrono::milliseconds silence_end{0};
-  /// Below this RMS a 20 ms frame is silence (about -45 dBm0 by default).
+  /// Below this RMS a 20 ms frame is silence (150: about -40 dBm0).
   double silence_rms = 150;
   /// Digits that end the recording (not recorded, not collected).
   std::string terminators = "#";
