@@ -46,6 +46,13 @@ const char* to_string(CollectResult r) {
   return "?";
 }
 
+PlayRequest phrase_request(const audio::Phrase& phrase, bool interruptible) {
+  PlayRequest r;
+  for (const auto& name : phrase) r.items.emplace_back(PromptItem{name});
+  r.interruptible = interruptible;
+  return r;
+}
+
 OpId op_id(const MediaEvent& e) {
   return std::visit([](const auto& v) { return v.id; }, e);
 }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "media/audio/pcm.hpp"
+#include "media/audio/phrases.hpp"
 #include "media/dsp/tones.hpp"
 
 namespace switchboard::media::app {
@@ -111,6 +112,9 @@ struct DigitsDone {
 };
 
 using MediaEvent = std::variant<PlayDone, RecordDone, DigitsDone>;
+
+/// A phrase ("you_have" "three" "new" "messages") as prompts to play.
+PlayRequest phrase_request(const audio::Phrase& phrase, bool interruptible = false);
 
 const char* to_string(PlayResult r);
 const char* to_string(RecordResult r);

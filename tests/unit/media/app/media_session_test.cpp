@@ -79,6 +79,16 @@ TEST_F(SessionTest, PlaysFilesTonesAndSilenceAtAnyRate) {
   }
 }
 
+TEST_F(SessionTest, PlaysAMessageEnvelopePhrase) {
+  start();
+  // "Received Tuesday, November 24th at 3:45 PM from extension 1002"
+  auto phrase = audio::envelope_phrase({2026, 11, 24, 2, 15, 45}, "1002");
+  session_->play(9, phrase_request(phrase, true));
+  int ticks = run_until_event(2000);
+  ASSERT_GT(ticks, 100);  // several seconds of speech
+  EXPECT_EQ(event<PlayDone>(0).result, PlayResult::kDone);
+}
+
 TEST_F(SessionTest, AMissingPromptIsAnErrorEvent) {
   start();
   session_->play(3, prompts({"welcome", "no_such_prompt"}));
