@@ -242,6 +242,50 @@ TEST(MediaEngine, StopClosesEverySession) {
   EXPECT_FALSE((*engine)->create_relay({}).ok());
 }
 
+TEST(MediaEngine, RelaysOverIpv6) {
+  boost::asio::io_context core;
+  auto v6 = boost::asio::ip::make_address("::1");
+  boost::system::error_code ec;
+  udp::socket a(core), b(core);
+  a.open(udp::v6(), ec);
+  if (!ec) a.bind(udp::endpoint(v6, 0), ec);
+  if (ec) GTEST_SKIP() << "no IPv6 loopback here: " << ec.message();
+  b.open(udp::v6());
+  b.bind(udp::endpoint(v6, 0));
+  EngineConfig c = config(3, 4);
+  c.bind_address = "::1";
+  auto engine = MediaEngine::create(c, core.get_executor());
+  ASSERT_TRUE(engine.ok()) << engine.error().message;
+  auto relay = (*engine)->create_relay({});
+  ASSERT_TRUE(relay.ok()) << relay.error().message;
+  for (auto [side, sock] : {std::pair{Side::kA, &a}, std::pair{Side::kB, &b}}) {
+    SideParams p;
+    p.remote_address = "::1";
+    p.remote_rtp_port = sock->local_endpoint().port();
+    p.codecs = {{0, "PCMU", 8000, 1}};
+    (*relay)->configure(side, p);
+  }
+  std::this_thread::sleep_for(milliseconds(20));
+  RtpHeader h;
+  h.ssrc = 7;
+  std::vector<std::uint8_t> payload(160, 0xFF), pkt(200);
+  pkt.resize(write_rtp(h, {}, payload, 0, pkt));
+  a.send_to(boost::asio::buffer(pkt), udp::endpoint(v6, (*relay)->local_port(Side::kA)));
+  b.non_blocking(true);
+  std::vector<std::uint8_t> got(2048);
+  std::size_t n = 0;
+  bool received = false;  // eventually() asks twice: remember the datagram
+  ASSERT_TRUE(eventually([&] {
+    boost::system::error_code e;
+    if (!received) n = b.receive(boost::asio::buffer(got), 0, e);
+    received = received || !e;
+    return received;
+  }));
+  got.resize(n);
+  EXPECT_EQ(got, pkt);
+  EXPECT_EQ((*relay)->stats().a().latched_address, "::1");
+}
+
 TEST(MediaEngine, RejectsBadConfig) {
   boost::asio::io_context core;
   EngineConfig c;
