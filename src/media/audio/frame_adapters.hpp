@@ -8,6 +8,7 @@
 
 #include "media/audio/frame_io.hpp"
 #include "media/audio/pcm.hpp"
+#include "media/audio/resampler.hpp"
 #include "media/audio/wav_recorder.hpp"
 
 namespace switchboard::media::audio {
@@ -39,6 +40,37 @@ class RecorderFrameSink final : public FrameSink {
  private:
   std::unique_ptr<WavRecorder> recorder_;
   Status status_;
+};
+
+/// A party whose audio is at another rate than the mixer's (an 8 kHz PCMU
+/// phone in a 16 kHz conference with G.722 phones): `inner`'s frames at
+/// `inner_rate` come out as frames at `outer_rate`. Adds the converter's
+/// few milliseconds of delay, once.
+class RateConvertingSource final : public FrameSource {
+ public:
+  RateConvertingSource(FrameSource& inner, int inner_rate, int outer_rate);
+  bool read(std::span<std::int16_t> frame) override;
+
+ private:
+  FrameSource& inner_;
+  std::size_t inner_frame_;
+  Resampler resampler_;
+  std::vector<std::int16_t> in_, fifo_;
+  bool primed_ = false;
+};
+
+/// The other direction: frames at `outer_rate` written to `inner` at `inner_rate`.
+class RateConvertingSink final : public FrameSink {
+ public:
+  RateConvertingSink(FrameSink& inner, int inner_rate, int outer_rate);
+  void write(std::span<const std::int16_t> frame) override;
+
+ private:
+  FrameSink& inner_;
+  std::size_t inner_frame_;
+  Resampler resampler_;
+  std::vector<std::int16_t> fifo_;
+  bool primed_ = false;
 };
 
 }  // namespace switchboard::media::audio

@@ -2,12 +2,30 @@
 
 #include <algorithm>
 
+#include "media/audio/frame_adapters.hpp"
+
 namespace switchboard::media::mixer {
 
 Status MixerRoom::add(PartyId id, audio::FrameSource* source, audio::FrameSink* sink,
-                      PartyOptions options) {
+                      PartyOptions options, int party_rate) {
+  if (party_rate < 0 || (party_rate > 0 && party_rate % 50 != 0)) {
+    return make_error(ErrorCode::kInvalidArgument, "mixer: bad party rate");
+  }
   if (Status s = mixer_.add(id, options); !s) return s;
-  bindings_.push_back(Binding{id, source, sink});
+  Binding b{id, source, sink, nullptr, nullptr};
+  if (party_rate > 0 && party_rate != mixer_.rate()) {
+    if (source != nullptr) {
+      b.converted_source =
+          std::make_unique<audio::RateConvertingSource>(*source, party_rate, mixer_.rate());
+      b.source = b.converted_source.get();
+    }
+    if (sink != nullptr) {
+      b.converted_sink =
+          std::make_unique<audio::RateConvertingSink>(*sink, party_rate, mixer_.rate());
+      b.sink = b.converted_sink.get();
+    }
+  }
+  bindings_.push_back(std::move(b));
   return Status::Ok();
 }
 

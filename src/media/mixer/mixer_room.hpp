@@ -16,9 +16,11 @@ class MixerRoom {
   explicit MixerRoom(int rate = 8000) : mixer_(rate) {}
 
   /// `source` and `sink` must outlive the party (remove() it first);
-  /// either may be null (a listen-only or talk-only party).
+  /// either may be null (a listen-only or talk-only party). A party whose
+  /// frames are at another rate than the room's gives `party_rate`: its
+  /// audio is converted both ways.
   Status add(PartyId id, audio::FrameSource* source, audio::FrameSink* sink,
-             PartyOptions options = {});
+             PartyOptions options = {}, int party_rate = 0);
   Status remove(PartyId id);
 
   /// mute/deaf/gain go straight to the kernel.
@@ -33,6 +35,8 @@ class MixerRoom {
     PartyId id;
     audio::FrameSource* source;
     audio::FrameSink* sink;
+    std::unique_ptr<audio::FrameSource> converted_source;  // owned rate adapters
+    std::unique_ptr<audio::FrameSink> converted_sink;
   };
   Mixer mixer_;
   std::vector<Binding> bindings_;

@@ -209,5 +209,25 @@ TEST(MixerRoomParties, AnnouncementIsHeardAndTheConferenceIsRecorded) {
   fs::remove_all(dir);
 }
 
+// A 16 kHz conference (G.722 phones) with an 8 kHz PCMU phone in it.
+TEST(MixerRoomParties, PartiesAtOtherRatesAreConverted) {
+  MixerRoom room(16000);
+  TonePhone narrow(500, 8000), wide(1500, 16000), high(6000, 16000);
+  ASSERT_TRUE(room.add(1, &narrow, &narrow, {}, 8000).ok());
+  ASSERT_TRUE(room.add(2, &wide, &wide).ok());
+  ASSERT_TRUE(room.add(3, &high, &high, {}, 16000).ok());
+  EXPECT_FALSE(room.add(4, &high, &high, {}, 8001).ok());
+  for (int i = 0; i < 50; ++i) room.tick();
+  ASSERT_EQ(narrow.heard.size(), 50u * 160);
+  ASSERT_EQ(wide.heard.size(), 50u * 320);
+  auto tail8 = std::span(narrow.heard).subspan(1600);
+  auto tail16 = std::span(wide.heard).subspan(3200);
+  EXPECT_NEAR(tone_level(tail8, 1500, 8000), 4000, 200);   // hears the wideband phone
+  EXPECT_LT(tone_level(tail8, 500, 8000), 20);             // not itself
+  EXPECT_NEAR(tone_level(tail16, 500, 16000), 4000, 200);  // the narrowband phone, upsampled
+  EXPECT_NEAR(tone_level(tail16, 6000, 16000), 4000, 200);
+  EXPECT_NEAR(tone_level(std::span(high.heard).subspan(3200), 500, 16000), 4000, 200);
+}
+
 }  // namespace
 }  // namespace switchboard::media::mixer
