@@ -145,6 +145,10 @@ void MediaSession::write_record(std::span<const std::int16_t> in) {
   if (record_samples_ * 1000 >= record_.max_duration.count() * config_.rate) {
     end_record(RecordResult::kMaxDuration);
   } else if (record_.silence_end.count() > 0 && silent_ms_ >= record_.silence_end.count()) {
+    // Keep the start of the pause, not the whole wait for it.
+    auto cut =
+        std::max<std::int64_t>(0, silent_ms_ - record_.silence_kept.count()) * config_.rate / 1000;
+    if (cut > 0 && recorder_->truncate(record_samples_ - cut).ok()) record_samples_ -= cut;
     end_record(RecordResult::kSilence);
   }
 }

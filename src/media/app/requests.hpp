@@ -72,8 +72,10 @@ struct PlayDone {
 struct RecordRequest {
   std::string path{};  ///< final WAV path (written as <path>.part until done)
   std::chrono::milliseconds max_duration{std::chrono::seconds(180)};
-  /// Ends the recording after this much silence; 0 = never.
+  /// Ends the recording after this much silence; 0 = never. The silence is
+  /// then cut from the file but for its first `silence_kept`.
   std::chrono::milliseconds silence_end{0};
+  std::chrono::milliseconds silence_kept{200};
   /// Below this RMS a 20 ms frame is silence (150: about -40 dBm0).
   double silence_rms = 150;
   /// Digits that end the recording (not recorded, not collected).

@@ -83,6 +83,17 @@ Status WavRecorder::write(std::span<const std::int16_t> samples) {
   return Status::Ok();
 }
 
+Status WavRecorder::truncate(std::int64_t samples) {
+  if (done_) return make_error(ErrorCode::kFailedPrecondition, "recorder: already finished");
+  if (samples < 0 || samples >= written_) return Status::Ok();
+  sf_count_t frames = samples;
+  if (sf_command(as_snd(sndfile_), SFC_FILE_TRUNCATE, &frames, sizeof(frames)) != 0) {
+    return make_error(ErrorCode::kIoError, "truncate " + temp_path());
+  }
+  written_ = samples;
+  return sync_now();
+}
+
 Status WavRecorder::sync_now() {
   // libsndfile writes straight to the fd (no user-space buffer): after this
   // the header's sizes cover every sample written.

@@ -38,6 +38,8 @@ class WavRecorder {
   WavRecorder& operator=(const WavRecorder&) = delete;
 
   Status write(std::span<const std::int16_t> samples);
+  /// Drops everything after the first `samples` (trailing silence).
+  Status truncate(std::int64_t samples);
   /// Completes the file at its final path (blocking: fsync, rename).
   Status finish();
   /// Stops and deletes the partial file.

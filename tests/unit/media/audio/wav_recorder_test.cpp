@@ -47,6 +47,22 @@ TEST_F(WavRecorderTest, FinishRenamesAndKeepsEverySample) {
   EXPECT_EQ(back->samples, audio);
 }
 
+TEST_F(WavRecorderTest, TruncateDropsTheTail) {
+  std::string path = (dir_ / "t.wav").string();
+  auto rec = WavRecorder::create(path);
+  ASSERT_TRUE(rec.ok());
+  auto audio = tone(440, 8000, 16000);
+  ASSERT_TRUE((*rec)->write(audio).ok());
+  ASSERT_TRUE((*rec)->truncate(12000).ok());
+  EXPECT_EQ((*rec)->samples_written(), 12000);
+  ASSERT_TRUE((*rec)->write(std::span(audio).subspan(0, 800)).ok());
+  ASSERT_TRUE((*rec)->finish().ok());
+  auto back = read_sound_file(path);
+  ASSERT_TRUE(back.ok());
+  ASSERT_EQ(back->samples.size(), 12800u);
+  EXPECT_TRUE(std::equal(audio.begin(), audio.begin() + 12000, back->samples.begin()));
+}
+
 TEST_F(WavRecorderTest, AbortAndDestructorRemoveThePartialFile) {
   std::string path = (dir_ / "a.wav").string();
   {
