@@ -59,8 +59,12 @@ void MediaThread::post(std::function<void()> fn) {
 }
 
 void MediaThread::attach(std::uint64_t id, std::weak_ptr<Client> client) {
-  std::lock_guard lock(mu_);
-  clients_[id] = std::move(client);
+  {
+    std::lock_guard lock(mu_);
+    clients_[id] = std::move(client);
+    idle_ = false;
+  }
+  wake();  // an idle loop sleeps without a tick
 }
 
 void MediaThread::detach(std::uint64_t id) {
@@ -91,7 +95,9 @@ void MediaThread::run() {
   TimePoint next_tick = Clock::now() + kTick;
   for (;;) {
     auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next_tick - Clock::now());
-    int n = ::epoll_wait(epoll_fd_, events, 256, static_cast<int>(std::max<long>(0, wait.count())));
+    // No session: sleep until woken instead of ticking 50 times a second.
+    int timeout = idle_.load() ? -1 : static_cast<int>(std::max<long>(0, wait.count()));
+    int n = ::epoll_wait(epoll_fd_, events, 256, timeout);
     bool woken = false;
     ready.clear();
     if (n > 0) {
@@ -127,6 +133,7 @@ void MediaThread::run() {
         tick.reserve(clients_.size());
         for (auto& [id, weak] : clients_)
           if (auto c = weak.lock()) tick.push_back(std::move(c));
+        idle_ = clients_.empty();
       }
       for (auto& c : tick) c->on_tick(now);
       tick.clear();

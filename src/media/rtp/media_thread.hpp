@@ -74,6 +74,7 @@ class MediaThread {
   int epoll_fd_ = -1;
   int wake_fd_ = -1;
   std::atomic<bool> stop_{false};
+  std::atomic<bool> idle_{true};  // no client: no tick
   std::atomic<std::uint64_t> next_id_{1};
   std::mutex mu_;  // tasks_, clients_
   std::vector<std::function<void()>> tasks_;
