@@ -2,6 +2,8 @@
 
 #include <boost/asio/post.hpp>
 
+#include "media/audio/sound_file.hpp"
+
 namespace switchboard::media::app {
 
 struct MediaChannel::Shared {
@@ -36,38 +38,40 @@ void MediaChannel::post(std::function<void(MediaSession&)> command) {
                     [session = session_, command = std::move(command)] { command(*session); });
 }
 
-void MediaChannel::cancel_speech() {
-  if (speech_play_ == 0) return;
-  OpId id = speech_play_;
-  speech_play_ = 0;
-  boost::asio::post(core_, [shared = shared_, id] {
-    if (shared->alive && shared->handler)
-      shared->handler(PlayDone{id, PlayResult::kStopped, 0, {}});
+void MediaChannel::fail(OpId id, PlayResult result, std::string error) {
+  // Always later, never inside the call that caused it.
+  boost::asio::post(core_, [shared = shared_, id, result, error = std::move(error)] {
+    if (shared->alive && shared->handler) shared->handler(PlayDone{id, result, 0, error});
   });
 }
 
+void MediaChannel::cancel_pending() {
+  if (pending_play_ == 0) return;
+  OpId id = pending_play_;
+  pending_play_ = 0;
+  fail(id, PlayResult::kStopped, {});
+}
+
 OpId MediaChannel::play(PlayRequest request) {
-  cancel_speech();
+  cancel_pending();
   OpId id = next_id_++;
+  pending_play_ = id;
+  render_speech(id, std::make_shared<PlayRequest>(std::move(request)));
+  return id;
+}
+
+void MediaChannel::render_speech(OpId id, RequestPtr req) {
   auto pending = std::make_shared<std::size_t>(0);
-  for (const auto& item : request.items) *pending += std::holds_alternative<SpeechItem>(item);
+  for (const auto& item : req->items) *pending += std::holds_alternative<SpeechItem>(item);
   if (*pending == 0) {
-    post([id, request = std::move(request)](MediaSession& s) mutable {
-      s.play(id, std::move(request));
-    });
-    return id;
+    open_items(id, std::move(req));
+    return;
   }
   if (options_.speech == nullptr) {
-    boost::asio::post(core_, [shared = shared_, id] {
-      if (shared->alive && shared->handler) {
-        shared->handler(PlayDone{id, PlayResult::kError, 0, "no speech service"});
-      }
-    });
-    return id;
+    pending_play_ = 0;
+    fail(id, PlayResult::kError, "no speech service");
+    return;
   }
-  // Render every SpeechItem, then play. A newer play or stop() cancels this.
-  speech_play_ = id;
-  auto req = std::make_shared<PlayRequest>(std::move(request));
   auto failed = std::make_shared<std::string>();
   for (std::size_t i = 0; i < req->items.size(); ++i) {
     const auto* speech = std::get_if<SpeechItem>(&req->items[i]);
@@ -75,22 +79,53 @@ OpId MediaChannel::play(PlayRequest request) {
     options_.speech->render(
         speech->text, options_.session.rate,
         [this, alive = shared_, id, i, req, pending, failed](Result<audio::PcmBufferPtr> r) {
-          if (!alive->alive || speech_play_ != id) return;
+          if (!alive->alive || pending_play_ != id) return;
           if (r.ok()) {
             req->items[i] = PcmItem{*r};
           } else if (failed->empty()) {
             *failed = r.error().message;
           }
           if (--*pending > 0) return;
-          speech_play_ = 0;
           if (!failed->empty()) {
-            alive->handler(PlayDone{id, PlayResult::kError, 0, *failed});
+            pending_play_ = 0;
+            fail(id, PlayResult::kError, *failed);
             return;
           }
-          post([id, req](MediaSession& s) { s.play(id, std::move(*req)); });
+          open_items(id, req);
         });
   }
-  return id;
+}
+
+void MediaChannel::open_items(OpId id, RequestPtr req) {
+  bool disk = false;
+  for (const auto& item : req->items) {
+    disk =
+        disk || std::holds_alternative<FileItem>(item) || std::holds_alternative<PromptItem>(item);
+  }
+  if (!disk || !options_.run_blocking) {
+    start(id, std::move(req));
+    return;
+  }
+  options_.run_blocking([this, alive = shared_, core = core_, catalog = options_.prompts,
+                         rate = options_.session.rate, id, req] {
+    for (auto& item : req->items) {
+      if (const auto* p = std::get_if<PromptItem>(&item); p != nullptr && catalog != nullptr) {
+        if (auto pcm = catalog->get(p->name, rate); pcm.ok()) item = PcmItem{*pcm};
+      } else if (const auto* f = std::get_if<FileItem>(&item)) {
+        if (auto src = audio::SoundFileSource::open(f->path, rate, f->loop); src.ok()) {
+          item = SourceItem{std::shared_ptr<audio::AudioSource>(std::move(*src))};
+        }
+      }
+    }
+    boost::asio::post(core, [this, alive, id, req] {
+      if (alive->alive && pending_play_ == id) start(id, req);
+    });
+  });
+}
+
+void MediaChannel::start(OpId id, RequestPtr req) {
+  pending_play_ = 0;
+  post([id, req](MediaSession& s) { s.play(id, std::move(*req)); });
 }
 
 OpId MediaChannel::record(RecordRequest request) {
@@ -110,13 +145,13 @@ OpId MediaChannel::collect_digits(CollectRequest request) {
 }
 
 void MediaChannel::stop() {
-  cancel_speech();
+  cancel_pending();
   post([](MediaSession& s) { s.stop(); });
 }
 
 void MediaChannel::stop(OpId id) {
-  if (id == speech_play_) {
-    cancel_speech();
+  if (id == pending_play_) {
+    cancel_pending();
     return;
   }
   post([id](MediaSession& s) { s.stop(id); });

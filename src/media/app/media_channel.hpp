@@ -1,9 +1,13 @@
 // The media API as the core thread sees it (DESIGN.md §2): an application
 // calls play / record / collect_digits / stop here; the requests run on the
 // leg's media thread (MediaSession) and every completion comes back as a
-// MediaEvent on the core thread. Speech items are rendered first (through
-// the SpeechService, on the worker pool) so the media thread never blocks
-// on synthesis. Not thread-safe: used on the core thread only.
+// MediaEvent on the core thread. Before a play reaches the media thread its
+// speech is rendered (SpeechService) and, when run_blocking is given, its
+// files are opened and prompts loaded on the worker pool, so the media
+// thread never blocks on synthesis or the disk (an item that fails there is
+// left as it was and fails in order on the media thread). A newer play or
+// stop() cancels a play still being prepared (PlayDone kStopped). Not
+// thread-safe: used on the core thread only.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
@@ -49,8 +53,14 @@ class MediaChannel {
 
  private:
   struct Shared;
+  using RequestPtr = std::shared_ptr<PlayRequest>;
   void post(std::function<void(MediaSession&)> command);
-  void cancel_speech();
+  // A play goes through: render speech → open files/prompts → start.
+  void render_speech(OpId id, RequestPtr request);
+  void open_items(OpId id, RequestPtr request);
+  void start(OpId id, RequestPtr request);
+  void fail(OpId id, PlayResult result, std::string error);
+  void cancel_pending();
 
   Options options_;
   boost::asio::any_io_executor media_;
@@ -58,7 +68,7 @@ class MediaChannel {
   std::shared_ptr<Shared> shared_;  // handler + alive flag, shared with in-flight posts
   std::shared_ptr<MediaSession> session_;
   OpId next_id_ = 1;
-  OpId speech_play_ = 0;  // a play waiting for its speech to render
+  OpId pending_play_ = 0;  // a play still being prepared (speech, files)
 };
 
 }  // namespace switchboard::media::app

@@ -7,6 +7,20 @@
 #include "media/audio/sound_file.hpp"
 
 namespace switchboard::media::app {
+namespace {
+
+// A SourceItem's source, played by the one session that received it.
+class SharedSource final : public audio::AudioSource {
+ public:
+  explicit SharedSource(std::shared_ptr<audio::AudioSource> s) : s_(std::move(s)) {}
+  std::size_t read(std::span<std::int16_t> out) override { return s_->read(out); }
+  int rate() const override { return s_->rate(); }
+
+ private:
+  std::shared_ptr<audio::AudioSource> s_;
+};
+
+}  // namespace
 
 MediaSession::MediaSession(SessionConfig config, SessionServices services)
     : config_(config), services_(std::move(services)), frame_(audio::frame_samples(config.rate)) {
@@ -58,6 +72,12 @@ Result<audio::AudioSourcePtr> MediaSession::open_item(const PlayItem& item) {
       return make_error(ErrorCode::kInvalidArgument, "audio not at the leg's rate");
     }
     return audio::AudioSourcePtr(std::make_unique<audio::BufferSource>(m->pcm));
+  }
+  if (const auto* o = std::get_if<SourceItem>(&item)) {
+    if (!o->source || o->source->rate() != rate) {
+      return make_error(ErrorCode::kInvalidArgument, "source not at the leg's rate");
+    }
+    return audio::AudioSourcePtr(std::make_unique<SharedSource>(o->source));
   }
   return make_error(ErrorCode::kInvalidArgument, "speech must be rendered before playing");
 }

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <variant>
 #include <vector>
@@ -49,7 +50,13 @@ struct SpeechItem {
 struct PcmItem {
   audio::PcmBufferPtr pcm;
 };
-using PlayItem = std::variant<PromptItem, FileItem, ToneItem, SilenceItem, SpeechItem, PcmItem>;
+/// A source already opened at the leg's rate (MediaChannel opens files and
+/// loads prompts on the worker pool so the media thread does not block).
+struct SourceItem {
+  std::shared_ptr<audio::AudioSource> source;
+};
+using PlayItem =
+    std::variant<PromptItem, FileItem, ToneItem, SilenceItem, SpeechItem, PcmItem, SourceItem>;
 
 struct PlayRequest {
   std::vector<PlayItem> items{};  ///< played in order ("you have" "three" "new" "messages")

@@ -136,6 +136,37 @@ TEST_F(ChannelTest, SpeechIsRenderedOnTheWorkersThenPlayed) {
   workers.join();
 }
 
+TEST_F(ChannelTest, FilesAndPromptsAreOpenedOnTheWorkers) {
+  boost::asio::thread_pool workers(1);
+  std::atomic<int> jobs{0};
+  MediaChannel::Options options{.prompts = &catalog_};
+  options.run_blocking = [&](std::function<void()> job) {
+    ++jobs;
+    boost::asio::post(workers, std::move(job));
+  };
+  MediaChannel channel(options, media_.get_executor(), core_.get_executor(),
+                       [this](const MediaEvent& e) { events_.push_back(e); });
+  tick(channel);
+  std::string moh = test::kBuiltInPrompts + "/16000/beep.wav";  // any file at another rate
+  PlayRequest r;
+  r.items = {FileItem{moh}, PromptItem{"goodbye"}};
+  OpId id = channel.play(r);
+  wait_events(1);
+  ASSERT_EQ(events_.size(), 1u);
+  EXPECT_EQ(op_id(events_[0]), id);
+  EXPECT_EQ(std::get<PlayDone>(events_[0]).result, PlayResult::kDone);
+  EXPECT_EQ(jobs.load(), 1);
+  EXPECT_NE(catalog_.cached("goodbye", 8000), nullptr);  // loaded by the worker
+  // What cannot be opened still fails on the media thread, in order.
+  r.items = {PromptItem{"beep"}, FileItem{"/no/such/file.wav"}};
+  channel.play(r);
+  wait_events(2);
+  ASSERT_EQ(events_.size(), 2u);
+  EXPECT_EQ(std::get<PlayDone>(events_[1]).result, PlayResult::kError);
+  EXPECT_GE(sent_.load(), 12 + 12);  // both beeps went out
+  workers.join();
+}
+
 TEST_F(ChannelTest, NoEventAfterTheChannelIsGone) {
   auto channel = std::make_unique<MediaChannel>(
       MediaChannel::Options{.prompts = &catalog_}, media_.get_executor(), core_.get_executor(),
