@@ -2,9 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <future>
 #include <thread>
 
 namespace switchboard::media::mixer {
@@ -60,6 +62,59 @@ TEST(Ticker, DestroyedWithATickQueuedIsSafe) {
   }
   io.run();
   EXPECT_LE(n, 6);
+}
+
+}  // namespace
+}  // namespace switchboard::media::mixer
+
+#include "media/mixer/mixer_host.hpp"
+#include "unit/media/audio/test_signals.hpp"
+
+namespace switchboard::media::mixer {
+namespace {
+
+// A party on the media thread: says a tone, keeps the level it hears.
+struct Phone final : audio::FrameSource, audio::FrameSink {
+  explicit Phone(double f) : freq(f) {}
+  bool read(std::span<std::int16_t> frame) override {
+    auto t = test::tone(freq, 8000, frame.size(), 4000, offset);
+    std::copy(t.begin(), t.end(), frame.begin());
+    offset += frame.size();
+    return true;
+  }
+  void write(std::span<const std::int16_t> frame) override {
+    heard.insert(heard.end(), frame.begin(), frame.end());
+    if (heard.size() > 1600) heard.erase(heard.begin(), heard.end() - 1600);  // last 200 ms
+  }
+  double freq;
+  std::size_t offset = 0;
+  std::vector<std::int16_t> heard;
+};
+
+TEST(MixerHost, RunsOnTheMediaThreadDrivenFromTheCore) {
+  boost::asio::io_context media;
+  auto guard = boost::asio::make_work_guard(media);
+  std::thread thread([&] { media.run(); });
+  auto a = std::make_shared<Phone>(500), b = std::make_shared<Phone>(900);
+  {
+    MixerHost host(media.get_executor(), 8000);
+    host.add(1, a, a);
+    host.add(2, b, b);
+    host.start();
+    std::this_thread::sleep_for(300ms);
+    host.set_muted(2, true);
+    std::this_thread::sleep_for(300ms);
+    std::promise<std::pair<double, std::uint64_t>> seen;
+    host.inspect([&](const MixerRoom& room, const Ticker&) {
+      seen.set_value({test::tone_level(a->heard, 900, 8000), room.ticks()});
+    });
+    auto [muted_level, ticks] = seen.get_future().get();
+    EXPECT_LT(muted_level, 5);  // b is muted: a no longer hears it
+    EXPECT_GE(ticks, 20u);
+    EXPECT_NEAR(test::tone_level(b->heard, 500, 8000), 4000, 100);
+  }
+  guard.reset();
+  thread.join();
 }
 
 }  // namespace
