@@ -217,6 +217,39 @@ def test_latches_to_the_nat_port_and_ignores_strangers(relay):
         stranger.close()
 
 
+def test_any_host_latching_follows_a_phone_behind_nat(relay):
+    rid, port_a, port_b = relay.create()
+    a, b = Endpoint(), Endpoint()
+    # A's SDP carries its private address, which the PBX cannot reach.
+    relay.cmd(f"configure {rid} A addr=10.1.2.3 rtp=4000 codecs=0:PCMU/8000 latch=any")
+    configure(relay, rid, "B", b)
+    time.sleep(0.05)
+    b.send(port_b)
+    assert a.nothing(wait=0.2)  # nowhere to send yet (10.1.2.3 is not us)
+    a.send(port_a)
+    b.recv()
+    sent = b.send(port_b)
+    data, src = a.rtp.recvfrom(4096)
+    assert data == sent and src == ("127.0.0.1", port_a)
+
+
+def test_rtcp_mux_side(relay):
+    rid, port_a, port_b = relay.create()
+    a, b = Endpoint(), Endpoint()
+    configure(relay, rid, "A", a)
+    relay.cmd(f"configure {rid} B addr=127.0.0.1 rtp={b.port} mux=1 codecs=0:PCMU/8000")
+    time.sleep(0.05)
+    report = rtcp_rr(a.ssrc, b.ssrc, fraction=0, cumulative=0, jitter=8)
+    a.rtcp.sendto(report, ("127.0.0.1", port_a + 1))
+    data, src = b.rtp.recvfrom(4096)  # B multiplexes: RTCP arrives on its RTP port
+    assert data == report and src == ("127.0.0.1", port_b)
+    # B sends RTCP and RTP on one port; RTCP goes to A's RTCP port, RTP to A's RTP port.
+    b.rtp.sendto(rtcp_rr(b.ssrc, a.ssrc, 0, 0, 8), ("127.0.0.1", port_b))
+    assert a.rtcp.recvfrom(4096)[0][1] == 201
+    sent = b.send(port_b)
+    assert a.recv() == sent
+
+
 def tone_ulaw(freq: float, n: int, level: int = 8000, start: int = 0) -> bytes:
     pcm = b"".join(struct.pack("<h", int(level * math.sin(2 * math.pi * freq * (start + i) / 8000)))
                    for i in range(n))
