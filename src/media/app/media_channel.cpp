@@ -13,8 +13,15 @@ struct MediaChannel::Shared {
 
 MediaChannel::MediaChannel(Options options, boost::asio::any_io_executor media,
                            boost::asio::any_io_executor core, EventHandler on_event)
+    : MediaChannel(
+          std::move(options),
+          [media](std::function<void()> fn) { boost::asio::post(media, std::move(fn)); },
+          std::move(core), std::move(on_event)) {}
+
+MediaChannel::MediaChannel(Options options, audio::Post post_to_media,
+                           boost::asio::any_io_executor core, EventHandler on_event)
     : options_(std::move(options)),
-      media_(std::move(media)),
+      media_(std::move(post_to_media)),
       core_(std::move(core)),
       shared_(std::make_shared<Shared>(Shared{std::move(on_event), true})) {
   SessionServices services;
@@ -34,8 +41,7 @@ MediaChannel::~MediaChannel() {
 }
 
 void MediaChannel::post(std::function<void(MediaSession&)> command) {
-  boost::asio::post(media_,
-                    [session = session_, command = std::move(command)] { command(*session); });
+  media_([session = session_, command = std::move(command)] { command(*session); });
 }
 
 void MediaChannel::fail(OpId id, PlayResult result, std::string error) {

@@ -35,6 +35,10 @@ class MediaChannel {
   /// (the core) thread's executor, where `on_event` runs.
   MediaChannel(Options options, boost::asio::any_io_executor media,
                boost::asio::any_io_executor core, EventHandler on_event);
+  /// The same for a media loop that is not asio (the RTP engine's
+  /// MediaThread::post): `post_to_media` runs a task on it.
+  MediaChannel(Options options, audio::Post post_to_media, boost::asio::any_io_executor core,
+               EventHandler on_event);
   /// No event is delivered after this; the session lives on until the media
   /// thread drops it.
   ~MediaChannel();
@@ -63,7 +67,7 @@ class MediaChannel {
   void cancel_pending();
 
   Options options_;
-  boost::asio::any_io_executor media_;
+  audio::Post media_;
   boost::asio::any_io_executor core_;
   std::shared_ptr<Shared> shared_;  // handler + alive flag, shared with in-flight posts
   std::shared_ptr<MediaSession> session_;

@@ -4,9 +4,14 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <span>
 
 namespace switchboard::media::audio {
+
+/// Runs a function on another thread (a media thread's task queue, the
+/// worker pool): how the media layer hops threads without knowing the loop.
+using Post = std::function<void(std::function<void()>)>;
 
 /// Audio coming from a party (decoded, after the jitter buffer and PLC).
 class FrameSource {

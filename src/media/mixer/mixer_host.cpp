@@ -6,10 +6,11 @@
 namespace switchboard::media::mixer {
 
 struct MixerHost::State {
-  State(boost::asio::any_io_executor media, int rate)
-      : room(rate), ticker(std::move(media), [this] { room.tick(); }) {}
+  explicit State(int rate) : room(rate) {}
   MixerRoom room;
-  Ticker ticker;
+  std::unique_ptr<Ticker> ticker;  // on an asio executor
+  FrameClock clock;                // ticked by media_tick() otherwise
+  bool running = false;
   // Keeps each party's source and sink alive while the room uses them.
   std::map<PartyId,
            std::pair<std::shared_ptr<audio::FrameSource>, std::shared_ptr<audio::FrameSink>>>
@@ -17,23 +18,48 @@ struct MixerHost::State {
 };
 
 MixerHost::MixerHost(boost::asio::any_io_executor media, int rate)
-    : media_(media), state_(std::make_shared<State>(media, rate)) {}
+    : post_([media](std::function<void()> fn) { boost::asio::post(media, std::move(fn)); }),
+      state_(std::make_shared<State>(rate)) {
+  State* s = state_.get();  // the ticker belongs to the state
+  state_->ticker = std::make_unique<Ticker>(media, [s] { s->room.tick(); });
+}
+
+MixerHost::MixerHost(audio::Post post_to_media, int rate)
+    : post_(std::move(post_to_media)), state_(std::make_shared<State>(rate)) {}
 
 MixerHost::~MixerHost() {
   // The last reference goes on the media thread, after any queued command.
-  boost::asio::post(media_, [state = std::move(state_)] { state->ticker.stop(); });
+  post_([state = std::move(state_)] {
+    state->running = false;
+    if (state->ticker) state->ticker->stop();
+  });
+}
+
+std::function<void(TimePoint)> MixerHost::media_tick() const {
+  return [weak = std::weak_ptr<State>(state_)](TimePoint now) {
+    auto s = weak.lock();
+    if (!s || !s->running) return;
+    for (int n = s->clock.due(now); n > 0; --n) s->room.tick();
+  };
 }
 
 void MixerHost::post(std::function<void(State&)> fn) {
-  boost::asio::post(media_, [state = state_, fn = std::move(fn)] { fn(*state); });
+  post_([state = state_, fn = std::move(fn)] { fn(*state); });
 }
 
 void MixerHost::start() {
-  post([](State& s) { s.ticker.start(); });
+  post([](State& s) {
+    s.running = true;
+    s.clock = FrameClock();  // starts at the first media_tick()
+    if (s.ticker) s.ticker->start();
+  });
 }
 
 void MixerHost::stop() {
-  post([](State& s) { s.ticker.stop(); });
+  post([](State& s) {
+    s.running = false;
+    if (s.ticker) s.ticker->stop();
+  });
 }
 
 void MixerHost::add(PartyId id, std::shared_ptr<audio::FrameSource> source,
@@ -68,8 +94,8 @@ void MixerHost::set_listen_gain(PartyId id, double db) {
   post([=](State& s) { (void)s.room.mixer().set_listen_gain(id, db); });
 }
 
-void MixerHost::inspect(std::function<void(const MixerRoom&, const Ticker&)> fn) {
-  post([fn = std::move(fn)](State& s) { fn(s.room, s.ticker); });
+void MixerHost::inspect(std::function<void(const MixerRoom&)> fn) {
+  post([fn = std::move(fn)](State& s) { fn(s.room); });
 }
 
 }  // namespace switchboard::media::mixer

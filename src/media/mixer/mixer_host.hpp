@@ -1,15 +1,21 @@
 // A conference's mixer running on a media thread, driven from the core
-// thread: MixerRoom + Ticker live on the media executor; every call here is
+// thread: the MixerRoom lives on the media thread and every call here is
 // posted there, so the room is only ever touched by its own thread. Parties'
 // sources and sinks are shared with the room (they are the legs' receive
-// and send paths, which live on the same media thread). Used on one thread
-// (the core thread).
+// and send paths, which live on the same media thread). Two ways to run:
+//  - on an asio executor: the host ticks the room with its own Ticker;
+//  - on any loop that can run posted tasks and wakes about every 20 ms (the
+//    RTP engine's MediaThread): give its post function, and call
+//    media_tick() from that loop's tick; a FrameClock makes it exactly 50
+//    frames a second.
+// Used on one thread (the core thread).
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
 #include <functional>
 #include <memory>
 
+#include "media/mixer/frame_clock.hpp"
 #include "media/mixer/mixer_room.hpp"
 #include "media/mixer/ticker.hpp"
 
@@ -18,6 +24,7 @@ namespace switchboard::media::mixer {
 class MixerHost {
  public:
   MixerHost(boost::asio::any_io_executor media, int rate = 8000);
+  MixerHost(audio::Post post_to_media, int rate = 8000);
   /// Stops the ticks; the room goes away on the media thread.
   ~MixerHost();
   MixerHost(const MixerHost&) = delete;
@@ -35,13 +42,17 @@ class MixerHost {
   void set_listen_gain(PartyId id, double db);
 
   /// Runs `fn` on the media thread with the room (statistics, tests).
-  void inspect(std::function<void(const MixerRoom&, const Ticker&)> fn);
+  void inspect(std::function<void(const MixerRoom&)> fn);
+
+  /// For a host made with a post function: what the media thread calls on
+  /// each of its (about 20 ms) ticks. Safe to keep after the host is gone.
+  std::function<void(TimePoint)> media_tick() const;
 
  private:
   struct State;
   void post(std::function<void(State&)> fn);
 
-  boost::asio::any_io_executor media_;
+  audio::Post post_;
   std::shared_ptr<State> state_;
 };
 

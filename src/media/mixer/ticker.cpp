@@ -13,7 +13,8 @@ void Ticker::start() {
   if (running_) return;
   running_ = true;
   ++generation_;
-  next_ = std::chrono::steady_clock::now() + period_;
+  clock_ = FrameClock(period_);
+  clock_.start(std::chrono::steady_clock::now());
   arm();
 }
 
@@ -23,22 +24,16 @@ void Ticker::stop() {
 }
 
 void Ticker::arm() {
-  timer_.expires_at(next_);
+  timer_.expires_at(clock_.next());
   // A handler already queued when stop() (or the destructor) ran must not
   // touch this object or revive an old chain.
   timer_.async_wait([this, alive = std::weak_ptr<int>(alive_),
                      gen = generation_](const boost::system::error_code& ec) {
     if (ec || alive.expired() || gen != generation_ || !running_) return;
-    auto now = std::chrono::steady_clock::now();
-    int runs = 0;
-    while (running_ && next_ <= now && runs <= kMaxCatchUp) {
-      if (now - next_ > period_) ++overruns_;
+    for (int n = clock_.due(std::chrono::steady_clock::now()); n > 0 && running_; --n) {
       ++ticks_;
-      ++runs;
-      next_ += period_;
       on_tick_();
     }
-    if (next_ <= now) next_ = now + period_;  // too far behind: resynchronise
     if (running_) arm();
   });
 }

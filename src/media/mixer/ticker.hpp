@@ -1,9 +1,8 @@
 // The 20 ms clock of a media thread: calls a function every period on an
 // io_context's executor (a media thread of the RTP engine, or its own thread),
 // at absolute deadlines so lateness of one tick does not drift the next.
-// A tick more than one period late is counted as an overrun and the missed
-// ticks are run back to back (audio must not lose time), up to a limit after
-// which the clock resynchronises.
+// Missed ticks are run back to back (audio must not lose time), up to
+// FrameClock::kMaxCatchUp, after which the clock resynchronises.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
@@ -12,6 +11,8 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+
+#include "media/mixer/frame_clock.hpp"
 
 namespace switchboard::media::mixer {
 
@@ -31,10 +32,7 @@ class Ticker {
 
   std::uint64_t ticks() const { return ticks_; }
   /// Ticks that ran more than one period late.
-  std::uint64_t overruns() const { return overruns_; }
-
-  /// Catch-up limit: beyond this many missed ticks the clock jumps forward.
-  static constexpr int kMaxCatchUp = 5;
+  std::uint64_t overruns() const { return clock_.overruns(); }
 
  private:
   void arm();
@@ -42,10 +40,9 @@ class Ticker {
   boost::asio::steady_timer timer_;
   std::function<void()> on_tick_;
   Period period_;
-  std::chrono::steady_clock::time_point next_{};
+  FrameClock clock_;
   bool running_ = false;
   std::uint64_t ticks_ = 0;
-  std::uint64_t overruns_ = 0;
   std::uint64_t generation_ = 0;
   std::shared_ptr<int> alive_ = std::make_shared<int>(0);
 };

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "media/app/codec_decoder.hpp"
+#include "media/mixer/frame_clock.hpp"
 #include "media/mixer/ticker.hpp"
 #include "unit/media/app/session_fixture.hpp"
 
@@ -165,6 +166,33 @@ TEST_F(ChannelTest, FilesAndPromptsAreOpenedOnTheWorkers) {
   EXPECT_EQ(std::get<PlayDone>(events_[1]).result, PlayResult::kError);
   EXPECT_GE(sent_.load(), 12 + 12);  // both beeps went out
   workers.join();
+}
+
+// With a media loop that is not asio (the RTP engine's MediaThread): tasks
+// through a post function, the session ticked by that loop via a FrameClock.
+TEST(MediaChannelOnAnotherLoop, RunsThroughAPostFunction) {
+  boost::asio::io_context core;
+  std::vector<std::function<void()>> tasks;
+  audio::PromptCatalog catalog({test::kBuiltInPrompts});
+  std::vector<MediaEvent> events;
+  MediaChannel channel(
+      {.prompts = &catalog}, [&](std::function<void()> fn) { tasks.push_back(std::move(fn)); },
+      core.get_executor(), [&](const MediaEvent& e) { events.push_back(e); });
+  PlayRequest beep;
+  beep.items = {PromptItem{"beep"}};
+  OpId id = channel.play(beep);
+  ASSERT_EQ(tasks.size(), 1u);
+  for (auto& t : tasks) t();
+  mixer::FrameClock clock;
+  TimePoint t = TimePoint{} + 1h;
+  std::vector<std::int16_t> out(160);
+  for (int i = 0; i < 20; ++i, t += 21ms) {
+    for (int n = clock.due(t); n > 0; --n) channel.session()->tick({}, out);
+  }
+  core.poll();
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(op_id(events[0]), id);
+  EXPECT_EQ(std::get<PlayDone>(events[0]).result, PlayResult::kDone);
 }
 
 TEST_F(ChannelTest, NoEventAfterTheChannelIsGone) {

@@ -67,6 +67,7 @@ TEST(Ticker, DestroyedWithATickQueuedIsSafe) {
 }  // namespace
 }  // namespace switchboard::media::mixer
 
+#include "media/mixer/frame_clock.hpp"
 #include "media/mixer/mixer_host.hpp"
 #include "unit/media/audio/test_signals.hpp"
 
@@ -105,7 +106,7 @@ TEST(MixerHost, RunsOnTheMediaThreadDrivenFromTheCore) {
     host.set_muted(2, true);
     std::this_thread::sleep_for(300ms);
     std::promise<std::pair<double, std::uint64_t>> seen;
-    host.inspect([&](const MixerRoom& room, const Ticker&) {
+    host.inspect([&](const MixerRoom& room) {
       seen.set_value({test::tone_level(a->heard, 900, 8000), room.ticks()});
     });
     auto [muted_level, ticks] = seen.get_future().get();
@@ -115,6 +116,53 @@ TEST(MixerHost, RunsOnTheMediaThreadDrivenFromTheCore) {
   }
   guard.reset();
   thread.join();
+}
+
+// Driven by a loop that only runs posted tasks and calls a tick function
+// "about every 20 ms" (like the RTP engine's MediaThread), in virtual time.
+TEST(MixerHost, TickedByAnotherLoopThroughAFrameClock) {
+  std::vector<std::function<void()>> tasks;
+  auto run_tasks = [&] {
+    auto now = std::move(tasks);
+    tasks.clear();
+    for (auto& t : now) t();
+  };
+  auto a = std::make_shared<Phone>(500), b = std::make_shared<Phone>(900);
+  std::uint64_t ticks = 0;
+  {
+    MixerHost host([&](std::function<void()> fn) { tasks.push_back(std::move(fn)); }, 8000);
+    auto tick = host.media_tick();
+    host.add(1, a, a);
+    host.add(2, b, b);
+    host.start();
+    run_tasks();
+    TimePoint t = TimePoint{} + 1h;
+    // Wake-ups at 17..23 ms intervals for 2 s: exactly 100 frames.
+    for (int i = 0; t < TimePoint{} + 1h + 2s; ++i) {
+      tick(t);
+      t += std::chrono::milliseconds(17 + (i % 7));
+    }
+    host.inspect([&](const MixerRoom& room) { ticks = room.ticks(); });
+    run_tasks();
+    EXPECT_NEAR(static_cast<double>(ticks), 100, 1);
+    EXPECT_NEAR(test::tone_level(a->heard, 900, 8000), 4000, 100);
+  }
+  run_tasks();  // the host's state goes away on the media thread
+}
+
+TEST(FrameClock, MakesUpLateWakeUpsAndResyncsAfterLongStalls) {
+  FrameClock clock;
+  TimePoint t = TimePoint{} + 1h;
+  clock.start(t);
+  EXPECT_EQ(clock.due(t + 19ms), 0);
+  EXPECT_EQ(clock.due(t + 20ms), 1);
+  EXPECT_EQ(clock.due(t + 75ms), 2);  // 40, 60 (one of them late)
+  EXPECT_EQ(clock.overruns(), 1u);
+  EXPECT_EQ(clock.due(t + 80ms), 1);
+  EXPECT_EQ(clock.due(t + 2s), FrameClock::kMaxCatchUp + 1);  // then jump
+  EXPECT_EQ(clock.resyncs(), 1u);
+  EXPECT_EQ(clock.due(t + 2s + 19ms), 0);
+  EXPECT_EQ(clock.due(t + 2s + 20ms), 1);
 }
 
 }  // namespace
