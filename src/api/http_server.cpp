@@ -1,110 +1,78 @@
 #include "api/http_server.hpp"
 
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/strand.hpp>
-#include <boost/beast/core.hpp>
-#include <nlohmann/json.hpp>
+#include <boost/beast/ssl.hpp>
+#include <openssl/ssl.h>
 
+#include "api/http_session.hpp"
 #include "common/log.hpp"
 
 namespace switchboard::api {
 
 namespace beast = boost::beast;
-namespace http = beast::http;
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
+using PlainStream = beast::tcp_stream;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
-Response json_response(unsigned status, std::string body, unsigned version, bool keep_alive) {
-  Response res{static_cast<http::status>(status), version};
-  res.set(http::field::server, "Switchboard");
-  res.set(http::field::content_type, "application/json");
-  res.keep_alive(keep_alive);
-  res.body() = std::move(body);
-  res.prepare_payload();
-  return res;
+namespace detail {
+
+template <>
+void HttpSession<PlainStream>::close() {
+  beast::error_code ignored;
+  stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
 }
 
-Response json_error(unsigned status, std::string_view code, std::string_view message) {
-  nlohmann::json j = {{"error", code}, {"message", message}, {"details", nlohmann::json::object()}};
-  return json_response(status, j.dump());
+template <>
+void HttpSession<TlsStream>::close() {
+  beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(5));
+  stream_.async_shutdown([self = shared_from_this()](beast::error_code) {});
 }
 
-/// One connection: read a request, dispatch, write the reply, repeat.
-class HttpServer::Session : public std::enable_shared_from_this<HttpServer::Session> {
- public:
-  Session(HttpServer& server, tcp::socket socket)
-      : server_(server), stream_(std::move(socket)) {}
+}  // namespace detail
 
-  void start() { read(); }
-
- private:
-  void read() {
-    parser_.emplace();
-    parser_->body_limit(server_.options_.max_body_bytes);
-    parser_->header_limit(16 * 1024);
-    stream_.expires_after(std::chrono::seconds(server_.options_.read_timeout_seconds));
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, size_t) {
-                       self->on_read(ec);
-                     });
-  }
-
-  void on_read(beast::error_code ec) {
-    if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
-        ec == asio::error::operation_aborted || ec == asio::error::connection_reset) {
-      return close();
-    }
-    if (ec) {
-      // Oversized or malformed: answer once, then close this connection only.
-      unsigned status = ec == http::error::body_limit ? 413 : 400;
-      auto res = json_error(status, status == 413 ? "payload_too_large" : "bad_request",
-                            ec.message());
-      res.keep_alive(false);
-      return write(std::move(res));
-    }
-    Request req = parser_->release();
-    bool keep_alive = req.keep_alive();
-    unsigned version = req.version();
-    auto self = shared_from_this();
-    server_.dispatch(req, [self, keep_alive, version](Response res) {
-      res.version(version);
-      res.keep_alive(keep_alive && res.keep_alive());
-      asio::post(self->stream_.get_executor(),
-                 [self, res = std::move(res)]() mutable { self->write(std::move(res)); });
-    });
-  }
-
-  void write(Response res) {
-    auto sp = std::make_shared<Response>(std::move(res));
-    stream_.expires_after(std::chrono::seconds(server_.options_.read_timeout_seconds));
-    http::async_write(stream_, *sp,
-                      [self = shared_from_this(), sp](beast::error_code ec, size_t) {
-                        if (ec || !sp->keep_alive()) return self->close();
-                        self->read();
-                      });
-  }
-
-  void close() {
-    beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-  }
-
-  HttpServer& server_;
-  beast::tcp_stream stream_;
-  beast::flat_buffer buffer_;
-  std::optional<http::request_parser<http::string_body>> parser_;
-};
-
-HttpServer::HttpServer(HttpServerOptions options)
-    : options_(std::move(options)), acceptor_(io_) {}
+HttpServer::HttpServer(HttpServerOptions options, Dispatcher dispatcher)
+    : options_(std::move(options)),
+      dispatcher_(std::move(dispatcher)),
+      cors_(options_.enable_cors, options_.cors_origins),
+      acceptor_(io_) {}
 
 HttpServer::~HttpServer() { stop(); }
 
-void HttpServer::route(http::verb method, std::string path, Handler handler) {
-  routes_[{method, std::move(path)}] = std::move(handler);
+void HttpServer::websocket(std::string path, WsUpgrade upgrade) {
+  upgrades_.emplace_back(std::move(path), std::move(upgrade));
+}
+
+const WsUpgrade* HttpServer::upgrade_for(std::string_view path) const {
+  for (const auto& [p, up] : upgrades_) {
+    if (p == path) return &up;
+  }
+  return nullptr;
+}
+
+void HttpServer::dispatch(const Request& req, const RequestInfo& info, Reply reply) const {
+  dispatcher_(req, info, std::move(reply));
 }
 
 Result<uint16_t> HttpServer::start() {
+  if (!options_.tls_cert_file.empty()) {
+    ssl_ = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+    // TLS 1.2 and later only.
+    SSL_CTX_set_min_proto_version(ssl_->native_handle(), TLS1_2_VERSION);
+    ssl_->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                      asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                      asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use);
+    beast::error_code ec;
+    ssl_->use_certificate_chain_file(options_.tls_cert_file, ec);
+    if (!ec) ssl_->use_private_key_file(options_.tls_key_file, asio::ssl::context::pem, ec);
+    if (ec) {
+      ssl_.reset();
+      return make_error(ErrorCode::kInvalidArgument,
+                        "API TLS certificate/key: " + ec.message());
+    }
+  }
   beast::error_code ec;
   auto address = asio::ip::make_address(options_.host, ec);
   if (ec) return make_error(ErrorCode::kInvalidArgument, "bad API host: " + options_.host);
@@ -143,22 +111,33 @@ void HttpServer::accept() {
         log::get("api")->warn("accept failed: {}", ec.message());
       }
       if (!acceptor_.is_open()) return;
+      return accept();
+    }
+    if (connections_.load() >= options_.max_connections) {
+      beast::error_code ignored;
+      s.close(ignored);  // over the limit: refuse rather than queue
+      return accept();
+    }
+    RequestInfo info;
+    beast::error_code ep_ec;
+    auto remote = s.remote_endpoint(ep_ec);
+    if (!ep_ec) info.remote_ip = remote.address().to_string();
+    if (!ssl_) {
+      std::make_shared<detail::HttpSession<PlainStream>>(*this, PlainStream(std::move(s)), info)
+          ->start();
     } else {
-      std::make_shared<Session>(*this, std::move(s))->start();
+      info.tls = true;
+      auto session = std::make_shared<detail::HttpSession<TlsStream>>(
+          *this, TlsStream(PlainStream(std::move(s)), *ssl_), info);
+      beast::get_lowest_layer(session->stream())
+          .expires_after(std::chrono::seconds(options_.read_timeout_seconds));
+      session->stream().async_handshake(asio::ssl::stream_base::server,
+                                        [session](beast::error_code hec) {
+                                          if (!hec) session->start();
+                                        });
     }
     accept();
   });
-}
-
-void HttpServer::dispatch(const Request& req, Reply reply) {
-  std::string path(req.target());
-  if (auto q = path.find('?'); q != std::string::npos) path.resize(q);
-  auto it = routes_.find({req.method(), path});
-  if (it != routes_.end()) return it->second(req, std::move(reply));
-  for (const auto& [key, handler] : routes_) {
-    if (key.second == path) return reply(json_error(405, "method_not_allowed", "method not allowed"));
-  }
-  reply(json_error(404, "not_found", "no such resource: " + path));
 }
 
 }  // namespace switchboard::api

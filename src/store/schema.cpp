@@ -198,11 +198,27 @@ Migration cdr_call_details() {
   return m;
 }
 
+// API tokens (issue 9): only the SHA-256 of each token is stored.
+Migration api_tokens() {
+  Migration m{9, "api_tokens", {}, {}};
+  both(m,
+       "CREATE TABLE api_tokens ("
+       " @ID@,"
+       " name TEXT NOT NULL UNIQUE,"
+       " role TEXT NOT NULL REFERENCES roles(name),"
+       " token_hash TEXT NOT NULL UNIQUE,"
+       " extension TEXT,"
+       " revoked INTEGER NOT NULL DEFAULT 0 CHECK (revoked IN (0, 1)),"
+       " created_at TEXT NOT NULL)");
+  return m;
+}
+
 }  // namespace
 
 std::vector<Migration> builtin_migrations() {
   return {extensions(),         users_and_roles(), vip_callers(),       cdr(),
-          voicemail_messages(), audit_log(),       registrar_bindings(), cdr_call_details()};
+          voicemail_messages(), audit_log(),       registrar_bindings(), cdr_call_details(),
+          api_tokens()};
 }
 
 }  // namespace switchboard::store

@@ -71,6 +71,10 @@ Result<User> UserRepository::find_by_username(std::string_view username) {
   return fetch_one("username", std::string(username));
 }
 
+Result<User> UserRepository::find_by_extension(std::string_view extension) {
+  return fetch_one("extension", std::string(extension));
+}
+
 Result<std::vector<User>> UserRepository::list() {
   auto r = db_.exec(fmt::format("SELECT {} FROM users ORDER BY username", kColumns));
   if (!r) return detail::with_context(r.error(), "list users");

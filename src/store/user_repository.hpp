@@ -40,6 +40,8 @@ class UserRepository {
   Result<User> create(const User& user);
   Result<User> get(std::int64_t id);
   Result<User> find_by_username(std::string_view username);
+  /// The user whose own extension is `extension` (API login by extension).
+  Result<User> find_by_extension(std::string_view extension);
   /// All users, ordered by username.
   Result<std::vector<User>> list();
   /// Replaces every field but id and created_at of user `user.id`.

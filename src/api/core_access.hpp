@@ -1,0 +1,34 @@
+// What the API asks of the core. Implemented by the application; the API
+// calls every method on the core thread only (posted to the core's
+// io_context), so implementations read call and registrar state directly.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "api/metrics.hpp"
+
+namespace switchboard::api {
+
+class CoreAccess {
+ public:
+  virtual ~CoreAccess() = default;
+  /// The status document (GET /api/v1/status).
+  virtual nlohmann::json status() = 0;
+  /// Registrations, narrowed to one extension when `extension` is set.
+  virtual nlohmann::json registrations(const std::optional<std::string>& extension) = 0;
+  /// Active calls, narrowed to those of one extension when it is set.
+  virtual nlohmann::json calls(const std::optional<std::string>& extension) = 0;
+  /// The running configuration with every secret replaced by "********".
+  virtual nlohmann::json config() = 0;
+  /// Core counters for GET /metrics.
+  virtual std::vector<MetricSample> metrics() = 0;
+  /// The store's extensions changed (API create/update/delete): re-read and
+  /// apply them (credentials, caller profiles) without a restart.
+  virtual void extensions_changed() = 0;
+};
+
+}  // namespace switchboard::api

@@ -1,0 +1,156 @@
+// Core state, read on the core thread: status, registrations, active calls,
+// configuration, Prometheus metrics.
+#include "api/api_service.hpp"
+
+#include "core/events/event_bus.hpp"
+
+namespace switchboard::api {
+
+namespace http = boost::beast::http;
+
+namespace {
+
+nlohmann::json object_schema(std::initializer_list<const char*> required) {
+  nlohmann::json req = nlohmann::json::array();
+  for (const char* r : required) req.push_back(r);
+  return {{"type", "object"}, {"required", req}};
+}
+
+nlohmann::json list_schema(const char* key, nlohmann::json item) {
+  return {{"type", "object"},
+          {"required", {key}},
+          {"properties", {{key, {{"type", "array"}, {"items", std::move(item)}}}}}};
+}
+
+/// A user may narrow to their own extension only; others to any.
+std::optional<std::string> narrowed(const ApiRequest& r) {
+  if (auto scope = r.principal.scope()) return scope;
+  auto it = r.query.find("extension");
+  if (it != r.query.end()) return it->second;
+  return std::nullopt;
+}
+
+}  // namespace
+
+void ApiService::add_core_routes() {
+  const QueryParam ext_param{"extension", JsonType::kString,
+                             "only this extension (users always see only their own)"};
+  router_.add({
+      .method = http::verb::get,
+      .path = "/api/v1/status",
+      .permission = Permission::kStatusRead,
+      .summary = "Version, uptime, listeners and core counters",
+      .tag = "system",
+      .response_schema = {{"type", "object"},
+                          {"required", {"name", "version", "uptime_seconds"}},
+                          {"properties",
+                           {{"name", {{"type", "string"}}},
+                            {"version", {{"type", "string"}}},
+                            {"uptime_seconds", {{"type", "integer"}}},
+                            {"sip", {{"type", "array"}, {"items", {{"type", "string"}}}}}}}},
+      .handler =
+          [this](ApiRequest, Reply reply) {
+            on_core([this] { return json_response(200, core_access_.status()); },
+                    std::move(reply));
+          },
+  });
+  router_.add({
+      .method = http::verb::get,
+      .path = "/api/v1/registrations",
+      .permission = Permission::kRegistrationsRead,
+      .summary = "Registered contacts",
+      .tag = "registrations",
+      .query = {ext_param},
+      .response_schema = list_schema(
+          "registrations", {{"type", "object"},
+                            {"required", {"extension", "contact", "transport", "expires_in"}},
+                            {"properties",
+                             {{"extension", {{"type", "string"}}},
+                              {"contact", {{"type", "string"}}},
+                              {"transport", {{"type", "string"}}},
+                              {"expires_in", {{"type", "integer"}}}}}}),
+      .handler =
+          [this](ApiRequest r, Reply reply) {
+            on_core(
+                [this, ext = narrowed(r)] {
+                  return json_response(
+                      200, nlohmann::json{{"registrations", core_access_.registrations(ext)}});
+                },
+                std::move(reply));
+          },
+  });
+  router_.add({
+      .method = http::verb::get,
+      .path = "/api/v1/calls",
+      .permission = Permission::kCallsRead,
+      .summary = "Active calls with their legs and state",
+      .tag = "calls",
+      .query = {ext_param},
+      .response_schema = list_schema(
+          "calls", {{"type", "object"},
+                    {"required", {"call_id", "state", "caller", "callee", "start", "legs"}},
+                    {"properties",
+                     {{"call_id", {{"type", "string"}}},
+                      {"state", {{"type", "string"}, {"enum", {"ringing", "answered", "held"}}}},
+                      {"caller", {{"type", "string"}}},
+                      {"callee", {{"type", "string"}}},
+                      {"start", {{"type", "string"}}},
+                      {"legs", {{"type", "array"}, {"items", object_schema({"party", "extension"})}}}}}}),
+      .handler =
+          [this](ApiRequest r, Reply reply) {
+            on_core(
+                [this, ext = narrowed(r)] {
+                  return json_response(200, nlohmann::json{{"calls", core_access_.calls(ext)}});
+                },
+                std::move(reply));
+          },
+  });
+  router_.add({
+      .method = http::verb::get,
+      .path = "/api/v1/config",
+      .permission = Permission::kConfigRead,
+      .summary = "The running configuration, secrets redacted",
+      .tag = "system",
+      .response_schema = object_schema({"server", "api", "extensions"}),
+      .handler =
+          [this](ApiRequest, Reply reply) {
+            on_core([this] { return json_response(200, core_access_.config()); },
+                    std::move(reply));
+          },
+  });
+  router_.add({
+      .method = http::verb::get,
+      .path = "/metrics",
+      .permission = Permission::kMetricsRead,
+      .summary = "Prometheus text exposition",
+      .tag = "system",
+      .response_schema = {{"type", "string"}},
+      .content_type = "text/plain; version=0.0.4",
+      .handler =
+          [this](ApiRequest, Reply reply) {
+            on_core(
+                [this] {
+                  auto samples = core_access_.metrics();
+                  const auto a = auth_.stats();
+                  samples.push_back({"switchboard_api_login_failures_total", MetricKind::kCounter,
+                                     "Failed API logins.", static_cast<double>(a.login_failures), {}});
+                  samples.push_back({"switchboard_api_lockouts_total", MetricKind::kCounter,
+                                     "API login lockouts.", static_cast<double>(a.lockouts), {}});
+                  samples.push_back({"switchboard_api_rejected_credentials_total",
+                                     MetricKind::kCounter, "Requests with a bad token or cookie.",
+                                     static_cast<double>(a.rejected_credentials), {}});
+                  samples.push_back({"switchboard_event_subscribers", MetricKind::kGauge,
+                                     "WebSocket event subscribers.",
+                                     static_cast<double>(events_.subscribers()), {}});
+                  samples.push_back({"switchboard_event_subscribers_dropped_total",
+                                     MetricKind::kCounter, "Slow event subscribers dropped.",
+                                     static_cast<double>(events_.dropped()), {}});
+                  for (auto& s : process_metrics()) samples.push_back(std::move(s));
+                  return text_response(200, to_prometheus(samples), "text/plain; version=0.0.4");
+                },
+                std::move(reply));
+          },
+  });
+}
+
+}  // namespace switchboard::api

@@ -1,0 +1,49 @@
+// Roles and the one permission matrix of the API. A user sees and controls
+// only their own extension (handlers narrow by Principal::scope()); an
+// operator sees all calls and may hang them up; only an admin changes
+// configuration and extensions or reads the audit log.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace switchboard::api {
+
+enum class Role { kUser, kOperator, kAdmin };
+
+enum class Permission {
+  kPublic,  ///< no authentication (health, login, the OpenAPI document)
+  kStatusRead,
+  kExtensionsRead,
+  kExtensionsWrite,
+  kRegistrationsRead,
+  kCallsRead,
+  kCallsControl,
+  kCdrRead,
+  kStatsRead,
+  kConfigRead,
+  kAuditRead,
+  kMetricsRead,
+  kEventsRead,
+};
+
+const char* to_string(Role r);
+std::optional<Role> role_from(std::string_view text);
+const char* to_string(Permission p);
+
+/// The matrix.
+bool allowed(Role role, Permission permission);
+
+/// Who is asking.
+struct Principal {
+  std::string actor;  ///< audit name: "token:<name>", a username
+  Role role = Role::kUser;
+  std::optional<std::string> extension;  ///< a user's own extension
+
+  /// The extension a request is confined to: a user's own (or "" when the
+  /// user has none: nothing is visible), nullopt for operators and admins.
+  std::optional<std::string> scope() const;
+};
+
+}  // namespace switchboard::api
