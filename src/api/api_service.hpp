@@ -41,6 +41,7 @@ class ApiService {
   Result<uint16_t> start();
   void stop();
   bool tls() const { return server_->tls(); }
+  uint16_t port() const { return server_->port(); }
   const Router& router() const { return router_; }
   Authenticator& auth() { return auth_; }
 

@@ -6,12 +6,14 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "api/http_server.hpp"
+#include "api/api_service.hpp"
 #include "app/config/loader.hpp"
 #include "app/logging_setup.hpp"
 #include "app/version.hpp"
 #include "core/call/b2bua.hpp"
 #include "core/call/engine_media_relay.hpp"
+#include "core/events/adapters.hpp"
+#include "core/events/event_bus.hpp"
 #include "core/registrar/binding_persistence.hpp"
 #include "core/registrar/keepalive.hpp"
 #include "core/registrar/registrar.hpp"
@@ -93,39 +95,19 @@ bool Application::start_services() {
     return false;
   }
 
+  api_extensions_ = load_api_extensions();
+  events_ = std::make_unique<core::EventBus>();
   if (!start_sip()) return false;
   if (!start_registrar()) return false;
   if (!start_calls()) return false;
 
-  api::HttpServerOptions http_opts;
-  http_opts.host = cfg.api.host;
-  http_opts.port = static_cast<uint16_t>(cfg.api.port);
-  http_ = std::make_unique<api::HttpServer>(http_opts);
-  http_->route(http::verb::get, "/health", [](const api::Request&, api::Reply reply) {
-    reply(api::json_response(200, R"({"status":"ok"})"));
-  });
-  http_->route(http::verb::get, "/api/v1/registrations",
-               [this](const api::Request&, api::Reply reply) {
-                 asio::post(core_, [this, reply = std::move(reply)] {
-                   reply(api::json_response(200, registrations_json()));
-                 });
-               });
-  http_->route(http::verb::get, "/api/v1/status", [this](const api::Request&, api::Reply reply) {
-    // State belongs to the core thread: read it there, reply from there.
-    asio::post(core_, [this, reply = std::move(reply)] {
-      reply(api::json_response(200, status_json()));
-    });
-  });
-  auto port = http_->start();
-  if (!port.ok()) {
-    logger->error("{}", port.error().message);
-    return false;
-  }
+  if (!start_api()) return false;
 
   logger->info("Switchboard {} started: {} extension(s), store {}", kVersion,
                cfg.extensions.size(), describe_store(cfg.database));
   for (const auto& l : sip_->listening()) logger->info("SIP listening on {}", l);
-  logger->info("HTTP API listening on http://{}:{}", cfg.api.host, port.value());
+  logger->info("HTTP API listening on {}://{}:{}", api_->tls() ? "https" : "http", cfg.api.host,
+               api_->port());
   return true;
 }
 
@@ -186,6 +168,10 @@ std::shared_ptr<const core::CredentialStore> Application::build_credentials(
   // never logged or written to the store.
   auto store = std::make_shared<core::CredentialStore>(cfg.server.effective_sip_domain());
   for (const auto& e : cfg.extensions) store->add(e.number, e.password.reveal(), e.allow_external);
+  for (const auto& e : api_extensions_) {  // created through the API: HA1s only
+    if (!e.enabled || e.realm != store->realm() || store->contains(e.number)) continue;
+    store->add_ha1(e.number, core::ExtensionCredential{e.ha1_md5, e.ha1_sha256, e.allow_external});
+  }
   return store;
 }
 
@@ -240,6 +226,7 @@ bool Application::start_registrar() {
   }
   const size_t restored = keep.size();
   registrar_->restore(std::move(keep));
+  core::attach_registrar(*registrar_, *events_);
   sip_->handle("REGISTER",
                [this](const sip::ServerTransactionPtr& txn) { registrar_->on_register(txn); });
   keepalive_ = std::make_unique<core::KeepAlive>(
@@ -300,6 +287,7 @@ bool Application::start_calls() {
   router_ = std::make_unique<core::Router>(
       std::move(*dialplan), [this](std::string_view n) { return credentials_->contains(n); });
   call_events_ = std::make_unique<core::CallEvents>();
+  call_tracker_ = std::make_unique<core::CallTracker>(*call_events_, *events_);
   cdr_writer_ = std::make_unique<features::CdrWriter>(workers_, *db_);
   cdr_writer_->attach(*call_events_);
   b2bua_ = std::make_unique<core::B2bua>(
@@ -307,6 +295,9 @@ bool Application::start_calls() {
       [this](std::string_view n) -> std::optional<core::CallerProfile> {
         for (const auto& e : config_->extensions) {
           if (e.number == n) return core::CallerProfile{e.name, e.allow_external};
+        }
+        for (const auto& e : api_extensions_) {
+          if (e.number == n && e.enabled) return core::CallerProfile{e.name, e.allow_external};
         }
         return std::nullopt;
       },
@@ -337,28 +328,6 @@ void Application::apply_security(const config::Config& cfg) {
   if (cfg.server.effective_sip_domain() != credentials_->realm()) {
     log::get("app")->warn("server.sip_domain changes need a restart");
   }
-}
-
-std::string Application::registrations_json() const {
-  nlohmann::json list = nlohmann::json::array();
-  if (registrar_) {
-    const auto now = store::system_now();
-    registrar_->for_each([&](const core::Binding& b) {
-      list.push_back({{"extension", b.aor},
-                      {"contact", b.contact},
-                      {"instance", b.instance},
-                      {"reg_id", b.reg_id},
-                      {"transport", sip::to_string(b.protocol)},
-                      {"source", fmt::format("{}:{}", b.source_ip.to_string(), b.source_port)},
-                      {"path", b.path},
-                      {"user_agent", b.user_agent},
-                      {"state", core::to_string(b.state)},
-                      {"expires_in",
-                       std::chrono::duration_cast<std::chrono::seconds>(b.expires_at - now)
-                           .count()}});
-    });
-  }
-  return nlohmann::json{{"registrations", list}}.dump();
 }
 
 void Application::wait_for_signals() {
@@ -441,7 +410,7 @@ void Application::sync_extensions() {
 
 void Application::shutdown() {
   signals_.cancel();
-  if (http_) http_->stop();  // no new requests
+  if (api_) api_->stop();  // no new requests
   if (b2bua_) b2bua_->end_all("shutdown");  // BYE/503 out, CDR rows completed
   if (sip_) sip_->stop();    // no new SIP traffic
   b2bua_.reset();            // relays closed; open CDR rows are marked interrupted at start-up

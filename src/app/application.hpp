@@ -5,18 +5,22 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/thread_pool.hpp>
 
+#include "api/core_access.hpp"
 #include "app/config/config.hpp"
 #include "common/result.hpp"
 #include "common/timers.hpp"
+#include "store/extension_repository.hpp"
 
 namespace switchboard::api {
-class HttpServer;
+class ApiService;
 }
 namespace switchboard::core {
 class SipEndpoint;
@@ -30,6 +34,8 @@ class B2bua;
 class CallEvents;
 class Router;
 class MediaRelayFactory;
+class EventBus;
+class CallTracker;
 }
 namespace switchboard::media::rtp {
 class MediaEngine;
@@ -46,7 +52,7 @@ class Database;
 
 namespace switchboard::app {
 
-class Application {
+class Application : public api::CoreAccess {
  public:
   Application(std::string config_path, config::Config config);
   ~Application();
@@ -66,7 +72,6 @@ class Application {
   bool start_calls();
   void apply_security(const config::Config& cfg);
   std::shared_ptr<const core::CredentialStore> build_credentials(const config::Config& cfg);
-  std::string registrations_json() const;
   void wait_for_signals();
   void reload();
   void apply(config::Config next);
@@ -74,6 +79,17 @@ class Application {
   Status sync_extensions_blocking(const config::Config& cfg);
   void shutdown();
   std::string status_json() const;
+  bool start_api();
+  /// Extensions created through the API (source=api), read from the store.
+  std::vector<store::Extension> load_api_extensions();
+
+  // api::CoreAccess (application_api.cpp): called on the core thread.
+  nlohmann::json status() override;
+  nlohmann::json registrations(const std::optional<std::string>& extension) override;
+  nlohmann::json calls(const std::optional<std::string>& extension) override;
+  nlohmann::json config() override;
+  std::vector<api::MetricSample> metrics() override;
+  void extensions_changed() override;
 
   std::string config_path_;
   std::shared_ptr<const config::Config> config_;
@@ -96,7 +112,10 @@ class Application {
   std::unique_ptr<core::B2bua> b2bua_;
   std::unique_ptr<features::CdrWriter> cdr_writer_;
   std::unique_ptr<store::Database> db_;
-  std::unique_ptr<api::HttpServer> http_;
+  std::unique_ptr<core::EventBus> events_;
+  std::unique_ptr<core::CallTracker> call_tracker_;
+  std::vector<store::Extension> api_extensions_;  ///< core thread
+  std::unique_ptr<api::ApiService> api_;
   std::chrono::steady_clock::time_point started_;
   int reloads_ = 0;
 };

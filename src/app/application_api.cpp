@@ -1,0 +1,236 @@
+// The application as the API's view of the core (api::CoreAccess): every
+// method runs on the core thread (the API posts into core_), so it reads
+// registrar and call state directly.
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "api/api_service.hpp"
+#include "app/application.hpp"
+#include "app/version.hpp"
+#include "common/log.hpp"
+#include "core/call/b2bua.hpp"
+#include "core/events/adapters.hpp"
+#include "core/events/event_bus.hpp"
+#include "core/registrar/registrar.hpp"
+#include "core/security/access_guard.hpp"
+#include "core/security/request_authenticator.hpp"
+#include "features/cdr/cdr_writer.hpp"
+#include "media/rtp/media_engine.hpp"
+#include "store/url.hpp"
+
+namespace switchboard::app {
+
+namespace asio = boost::asio;
+
+namespace {
+constexpr const char* kRedacted = "********";
+}
+
+bool Application::start_api() {
+  const auto& cfg = *config_;
+  api::ApiOptions o;
+  o.http.host = cfg.api.host;
+  o.http.port = static_cast<uint16_t>(cfg.api.port);
+  o.http.tls_cert_file = cfg.api.tls_cert_file;
+  o.http.tls_key_file = cfg.api.tls_key_file;
+  o.http.enable_cors = cfg.api.enable_cors;
+  o.http.cors_origins = cfg.api.cors_origins;
+  o.version = kVersion;
+  o.realm = cfg.server.effective_sip_domain();
+  api_ = std::make_unique<api::ApiService>(std::move(o), *db_, core_.get_executor(),
+                                           workers_.get_executor(), *this, *events_);
+  auto port = api_->start();
+  if (!port.ok()) {
+    log::get("app")->error("{}", port.error().message);
+    return false;
+  }
+  return true;
+}
+
+std::vector<store::Extension> Application::load_api_extensions() {
+  std::vector<store::Extension> out;
+  store::ExtensionRepository repo(*db_);
+  auto list = repo.list();
+  if (!list) {
+    log::get("store")->error("reading extensions: {}", list.error().message);
+    return out;
+  }
+  for (auto& e : *list) {
+    if (e.source == store::ExtensionSource::kApi) out.push_back(std::move(e));
+  }
+  return out;
+}
+
+void Application::extensions_changed() {
+  // Read on the worker pool, apply on the core thread.
+  asio::post(workers_, [this] {
+    auto list = load_api_extensions();
+    asio::post(core_, [this, list = std::move(list)]() mutable {
+      api_extensions_ = std::move(list);
+      credentials_ = build_credentials(*config_);
+      if (authenticator_) authenticator_->set_credentials(credentials_);
+      // Registrations of extensions that no longer exist go.
+      std::vector<std::pair<std::string, std::string>> gone;
+      registrar_->for_each([&](const core::Binding& b) {
+        if (!credentials_->contains(b.aor)) gone.emplace_back(b.aor, b.key);
+      });
+      for (const auto& [aor, key] : gone) registrar_->remove(aor, key);
+      log::get("app")->info("extensions applied: {} from the API", api_extensions_.size());
+    });
+  });
+}
+
+nlohmann::json Application::status() { return nlohmann::json::parse(status_json()); }
+
+nlohmann::json Application::registrations(const std::optional<std::string>& extension) {
+  nlohmann::json list = nlohmann::json::array();
+  if (!registrar_) return list;
+  const auto now = store::system_now();
+  registrar_->for_each([&](const core::Binding& b) {
+    if (extension && b.aor != *extension) return;
+    list.push_back({{"extension", b.aor},
+                    {"contact", b.contact},
+                    {"instance", b.instance},
+                    {"reg_id", b.reg_id},
+                    {"transport", sip::to_string(b.protocol)},
+                    {"source", fmt::format("{}:{}", b.source_ip.to_string(), b.source_port)},
+                    {"path", b.path},
+                    {"user_agent", b.user_agent},
+                    {"state", core::to_string(b.state)},
+                    {"expires_in",
+                     std::chrono::duration_cast<std::chrono::seconds>(b.expires_at - now).count()}});
+  });
+  return list;
+}
+
+nlohmann::json Application::calls(const std::optional<std::string>& extension) {
+  nlohmann::json list = nlohmann::json::array();
+  if (!call_tracker_) return list;
+  for (const auto& [id, c] : call_tracker_->active()) {
+    const auto& r = c.record;
+    if (extension && r.caller != *extension && r.callee != *extension) continue;
+    nlohmann::json j = {{"call_id", id},
+                        {"state", c.state},
+                        {"caller", r.caller},
+                        {"caller_name", r.caller_name},
+                        {"callee", r.callee},
+                        {"dialed", r.dialed},
+                        {"start", store::to_iso(r.start)},
+                        {"legs",
+                         {{{"party", "caller"}, {"extension", r.caller}, {"user_agent", r.caller_user_agent}},
+                          {{"party", "callee"}, {"extension", r.callee}, {"user_agent", r.callee_user_agent}}}}};
+    if (r.answer) j["answer"] = store::to_iso(*r.answer);
+    if (!r.codec.empty()) j["codec"] = r.codec;
+    list.push_back(std::move(j));
+  }
+  return list;
+}
+
+nlohmann::json Application::config() {
+  const auto& c = *config_;
+  nlohmann::json exts = nlohmann::json::array();
+  for (const auto& e : c.extensions) {
+    exts.push_back({{"number", e.number}, {"name", e.name}, {"email", e.email},
+                    {"allow_external", e.allow_external}, {"password", kRedacted},
+                    {"voicemail_pin", e.voicemail_pin.empty() ? "" : kRedacted}});
+  }
+  nlohmann::json trunks = nlohmann::json::array();
+  for (const auto& t : c.trunks) {
+    trunks.push_back({{"name", t.name}, {"host", t.host}, {"port", t.port},
+                      {"transport", t.transport}, {"username", t.username},
+                      {"password", t.password.empty() ? "" : kRedacted}});
+  }
+  const auto& s = c.security;
+  return {
+      {"server",
+       {{"sip_host", c.server.sip_host}, {"sip_port", c.server.sip_port},
+        {"external_ip", c.server.external_ip}, {"rtp_port_range_start", c.server.rtp_port_range_start},
+        {"rtp_port_range_end", c.server.rtp_port_range_end}, {"server_name", c.server.server_name},
+        {"sip_domain", c.server.effective_sip_domain()}}},
+      {"api",
+       {{"host", c.api.host}, {"port", c.api.port}, {"enable_cors", c.api.enable_cors},
+        {"cors_origins", c.api.cors_origins}, {"tls", !c.api.tls_cert_file.empty()}}},
+      {"extensions", exts},
+      {"dialplan",
+       {{"internal_pattern", c.dialplan.internal_pattern},
+        {"conference_pattern", c.dialplan.conference_pattern},
+        {"voicemail_pattern", c.dialplan.voicemail_pattern},
+        {"parking_pattern", c.dialplan.parking_pattern},
+        {"queue_pattern", c.dialplan.queue_pattern},
+        {"external_pattern", c.dialplan.external_pattern}}},
+      {"security",
+       {{"require_authentication", s.require_authentication},
+        {"max_failed_attempts", s.max_failed_attempts}, {"ban_duration", s.ban_duration},
+        {"enable_tls", s.enable_tls}, {"ip_allow_list", s.ip_allow_list},
+        {"digest_algorithms", s.digest_algorithms}, {"failure_window", s.failure_window},
+        {"rate_limit_per_second", s.rate_limit_per_second}}},
+      {"registrar",
+       {{"min_expires", c.registrar.min_expires}, {"max_expires", c.registrar.max_expires},
+        {"default_expires", c.registrar.default_expires}, {"max_contacts", c.registrar.max_contacts}}},
+      {"voicemail",
+       {{"no_answer_timeout", c.voicemail.no_answer_timeout},
+        {"smtp", {{"host", c.voicemail.smtp.host}, {"port", c.voicemail.smtp.port},
+                  {"username", c.voicemail.smtp.username},
+                  {"password", c.voicemail.smtp.password.empty() ? "" : kRedacted}}}}},
+      {"trunks", trunks},
+      {"database",
+       {{"url", c.database.url.empty() ? "" : store::redact_url(c.database.url.reveal())},
+        {"path", c.database.path}}},
+      {"logging", {{"level", c.logging.level}, {"file", c.logging.file}, {"json", c.logging.json}}},
+  };
+}
+
+std::vector<api::MetricSample> Application::metrics() {
+  using api::MetricKind;
+  std::vector<api::MetricSample> m;
+  auto add = [&m](const char* name, MetricKind kind, const char* help, double v,
+                  std::map<std::string, std::string> labels = {}) {
+    m.push_back({name, kind, help, v, std::move(labels)});
+  };
+  if (registrar_) {
+    add("switchboard_registrations", MetricKind::kGauge, "Registered contacts.",
+        static_cast<double>(registrar_->binding_count()));
+    add("switchboard_registered_extensions", MetricKind::kGauge, "Extensions with a contact.",
+        static_cast<double>(registrar_->aor_count()));
+    add("switchboard_register_requests_total", MetricKind::kCounter, "REGISTER requests handled.",
+        static_cast<double>(registrar_->stats().registers));
+  }
+  if (b2bua_) {
+    add("switchboard_active_calls", MetricKind::kGauge, "Calls in progress.",
+        static_cast<double>(b2bua_->active_calls()));
+    add("switchboard_calls_started_total", MetricKind::kCounter, "Calls started.",
+        static_cast<double>(b2bua_->stats().calls));
+  }
+  if (call_tracker_) {
+    for (const char* outcome : {"answered", "no_answer", "busy", "failed", "cancelled"}) {
+      auto it = call_tracker_->ended_by_outcome().find(outcome);
+      add("switchboard_calls_total", MetricKind::kCounter, "Finished calls by disposition.",
+          it == call_tracker_->ended_by_outcome().end() ? 0.0 : static_cast<double>(it->second),
+          {{"disposition", outcome}});
+    }
+  }
+  if (media_engine_) {
+    add("switchboard_media_sessions", MetricKind::kGauge, "Open RTP relay sessions.",
+        static_cast<double>(media_engine_->open_sessions()));
+  }
+  if (guard_) {
+    const auto& st = guard_->stats();
+    add("switchboard_sip_auth_failures_total", MetricKind::kCounter,
+        "SIP digest authentication failures.", static_cast<double>(st.auth_failures));
+    add("switchboard_sip_bans_total", MetricKind::kCounter, "Sources banned.",
+        static_cast<double>(st.bans));
+    add("switchboard_sip_active_bans", MetricKind::kGauge, "Sources banned now.",
+        static_cast<double>(st.active_bans));
+    add("switchboard_sip_dropped_total", MetricKind::kCounter, "SIP packets dropped.",
+        static_cast<double>(st.dropped_banned), {{"reason", "banned"}});
+    add("switchboard_sip_dropped_total", MetricKind::kCounter, "SIP packets dropped.",
+        static_cast<double>(st.dropped_rate_limited), {{"reason", "rate_limited"}});
+  }
+  add("switchboard_uptime_seconds", MetricKind::kGauge, "Seconds since start.",
+      static_cast<double>(std::chrono::duration_cast<std::chrono::seconds>(
+                              std::chrono::steady_clock::now() - started_)
+                              .count()));
+  return m;
+}
+
+}  // namespace switchboard::app
