@@ -26,6 +26,12 @@ struct MediaEngine::State {
   mutable std::mutex mu;  // guards sessions, stopped
   std::vector<std::weak_ptr<RelaySessionImpl>> sessions;
   bool stopped = false;
+
+  std::shared_ptr<MediaThread> least_loaded() const {
+    return *std::min_element(threads.begin(), threads.end(), [](const auto& x, const auto& y) {
+      return x->sessions.load() < y->sessions.load();
+    });
+  }
 };
 
 Result<std::unique_ptr<MediaEngine>> MediaEngine::create(EngineConfig config,
@@ -70,10 +76,7 @@ Result<RelaySessionPtr> MediaEngine::create_relay(RelayCallbacks callbacks,
   std::lock_guard lock(state_->mu);
   if (state_->stopped) return make_error(ErrorCode::kUnavailable, "media engine stopped");
   std::erase_if(state_->sessions, [](const auto& w) { return w.expired(); });
-  // The least loaded thread.
-  auto thread = *std::min_element(
-      state_->threads.begin(), state_->threads.end(),
-      [](const auto& x, const auto& y) { return x->sessions.load() < y->sessions.load(); });
+  auto thread = state_->least_loaded();
   auto a = bind_socket_pair(*state_->pool, state_->address, config_.dscp);
   if (!a) return a.error();
   auto b = bind_socket_pair(*state_->pool, state_->address, config_.dscp);
@@ -84,6 +87,14 @@ Result<RelaySessionPtr> MediaEngine::create_relay(RelayCallbacks callbacks,
   if (auto st = session->start(); !st) return st.error();
   state_->sessions.push_back(session);
   return RelaySessionPtr(session);
+}
+
+Result<MediaEngine::Placement> MediaEngine::place_session() {
+  std::lock_guard lock(state_->mu);
+  if (state_->stopped) return make_error(ErrorCode::kUnavailable, "media engine stopped");
+  auto sockets = bind_socket_pair(*state_->pool, state_->address, config_.dscp);
+  if (!sockets) return sockets.error();
+  return Placement{std::move(sockets).value(), state_->least_loaded()};
 }
 
 void MediaEngine::stop() {

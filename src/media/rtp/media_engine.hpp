@@ -14,8 +14,11 @@
 
 #include "common/result.hpp"
 #include "media/rtp/relay_session.hpp"
+#include "media/rtp/socket_pair.hpp"
 
 namespace switchboard::media::rtp {
+
+class MediaThread;
 
 struct EngineConfig {
   /// Address the RTP sockets bind to (server.sip_host, or a media address).
@@ -50,6 +53,19 @@ class MediaEngine final : public RelayFactory {
   /// nullopt options: config().relay_defaults.
   Result<RelaySessionPtr> create_relay(RelayCallbacks callbacks,
                                        std::optional<RelayOptions> options = std::nullopt) override;
+
+  /// Room for a session built above this layer (a terminating leg of the
+  /// media API): an RTP/RTCP socket pair bound on a pair from the pool and
+  /// the least loaded media thread. The caller registers itself with the
+  /// thread (attach, watch, sessions count); the pair's lease returns the
+  /// ports when released or destroyed. Such sessions are the caller's to
+  /// close: stop() does not see them (it stops their thread).
+  struct Placement {
+    SocketPair sockets;
+    std::shared_ptr<MediaThread> thread;
+  };
+  /// kUnavailable when stopped or when no port pair is free.
+  Result<Placement> place_session();
 
   /// Closes every session and stops the threads (the destructor does it too).
   void stop();
