@@ -69,32 +69,57 @@ Result<std::int64_t> CdrWriter::recover(store::Database& db) {
 
 void CdrWriter::on_event(const core::CallEvent& e) {
   if (e.kind != core::CallEventKind::kStarted && e.kind != core::CallEventKind::kEnded) return;
-  const bool start = e.kind == core::CallEventKind::kStarted;
   // Copied on the core thread; the store work runs on the pool.
-  boost::asio::post(strand_, [this, start, rec = to_cdr(e.call)] {
-    store::CdrRepository repo(db_);
-    if (start) {
-      auto r = repo.open(rec);
-      if (!r.ok()) {
-        ++stats_.errors;
-        log::get("cdr")->error("cdr of call {}: {}", rec.call_id, r.error().message);
-        return;
-      }
-      ++stats_.opened;
-      return;
+  std::lock_guard lock(mu_);
+  queue_.push_back(Write{e.kind == core::CallEventKind::kStarted, to_cdr(e.call)});
+  if (scheduled_) return;
+  scheduled_ = true;
+  boost::asio::post(strand_, [this] { drain(); });
+}
+
+Status CdrWriter::write(store::CdrRepository& repo, const Write& w) {
+  if (w.start) {
+    auto r = repo.open(w.record);
+    return r.ok() ? Status::Ok() : Status(r.error());
+  }
+  auto st = repo.close(w.record);
+  if (!st.ok() && st.error().code == ErrorCode::kNotFound) {
+    auto r = repo.insert(w.record);  // its open row was never written
+    return r.ok() ? Status::Ok() : Status(r.error());
+  }
+  return st;
+}
+
+void CdrWriter::drain() {
+  std::vector<Write> batch;
+  {
+    std::lock_guard lock(mu_);
+    batch.swap(queue_);
+    scheduled_ = false;
+  }
+  store::CdrRepository repo(db_);
+  auto count = [this](const Write& w) { ++(w.start ? stats_.opened : stats_.closed); };
+  // One transaction for the batch; if any write fails (PostgreSQL aborts the
+  // whole transaction then), roll back and write them one by one.
+  Status st = store::transaction(db_, [&]() -> Status {
+    for (const auto& w : batch) {
+      if (auto s = write(repo, w); !s.ok()) return s;
     }
-    auto st = repo.close(rec);
-    if (!st.ok() && st.error().code == ErrorCode::kNotFound) {
-      auto r = repo.insert(rec);  // its open row was never written
-      st = r.ok() ? Status::Ok() : Status(r.error());
-    }
-    if (!st.ok()) {
-      ++stats_.errors;
-      log::get("cdr")->error("cdr of call {}: {}", rec.call_id, st.error().message);
-      return;
-    }
-    ++stats_.closed;
+    return Status::Ok();
   });
+  ++stats_.batches;
+  if (st.ok()) {
+    for (const auto& w : batch) count(w);
+    return;
+  }
+  for (const auto& w : batch) {
+    if (auto s = write(repo, w); !s.ok()) {
+      ++stats_.errors;
+      log::get("cdr")->error("cdr of call {}: {}", w.record.call_id, s.error().message);
+    } else {
+      count(w);
+    }
+  }
 }
 
 }  // namespace switchboard::features

@@ -2,7 +2,9 @@
 // core's call events on the worker pool — a row at call start (status
 // open) and its completion at the end, so that a crash mid-call leaves a
 // row that the next start-up marks interrupted (recover()). Writes go
-// through one strand so a call's two writes never overtake each other.
+// through one strand so a call's two writes never overtake each other, and
+// whatever queued up meanwhile is written in one transaction (one commit
+// for many calls under load).
 #pragma once
 
 #include <atomic>
@@ -23,7 +25,7 @@ store::CdrRecord to_cdr(const core::CallRecord& call);
 class CdrWriter {
  public:
   struct Stats {
-    std::atomic<std::uint64_t> opened{0}, closed{0}, errors{0};
+    std::atomic<std::uint64_t> opened{0}, closed{0}, errors{0}, batches{0};
   };
 
   CdrWriter(boost::asio::thread_pool& workers, store::Database& db);
@@ -38,10 +40,20 @@ class CdrWriter {
   const Stats& stats() const { return stats_; }
 
  private:
+  struct Write {
+    bool start = false;  ///< open the row (else complete it)
+    store::CdrRecord record;
+  };
+
   void on_event(const core::CallEvent& e);
+  void drain();
+  Status write(store::CdrRepository& repo, const Write& w);
 
   boost::asio::strand<boost::asio::thread_pool::executor_type> strand_;
   store::Database& db_;
+  std::mutex mu_;
+  std::vector<Write> queue_;  ///< guarded by mu_
+  bool scheduled_ = false;    ///< a drain is posted; guarded by mu_
   Stats stats_;
 };
 
