@@ -78,7 +78,7 @@ void ApiService::dispatch(const Request& req, const RequestInfo& info, Reply rep
   RouteMatch m = router_.match(req.method(), path);
   if (!m.route) {
     if (m.method_mismatch) return reply(json_error(405, "method_not_allowed", "method not allowed"));
-    return reply(json_error(404, "not_found", "no such resource: " + std::string(path)));
+    return reply(json_error(404, "no_route", "no such resource: " + std::string(path)));
   }
   const RouteSpec& route = *m.route;
   ApiRequest ar;

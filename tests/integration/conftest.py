@@ -51,9 +51,24 @@ class Switchboard:
         self.config_path.write_text(config_text)
         self.http_port = None
         self.proc = None
+        self.token = None  # an admin API token (issue 9), created before the first start
         self.env = {**os.environ, **TEST_ENV, **(env or {})}
 
+    def admin_token(self) -> str | None:
+        """Creates (once) an admin API token with the CLI; None when the config
+        cannot open the store (tests of broken configs)."""
+        if self.token is None:
+            import subprocess
+            r = subprocess.run([str(BINARY), "token", "create", "-c", str(self.config_path),
+                                "--role", "admin", "--name", f"test-admin-{time.monotonic_ns()}"],
+                               cwd=self.workdir, env=self.env, capture_output=True, text=True,
+                               timeout=30)
+            self.token = r.stdout.strip() if r.returncode == 0 else None
+        return self.token
+
     def start(self, expect_ready: bool = True) -> "Switchboard":
+        if expect_ready:
+            self.admin_token()
         self.proc = Proc("switchboard", [str(BINARY), "run", "-c", str(self.config_path)],
                          self.workdir / f"stdout-{time.monotonic_ns()}.log", env=self.env,
                          cwd=self.workdir)
@@ -66,7 +81,10 @@ class Switchboard:
         return self
 
     def get(self, path: str):
-        with urllib.request.urlopen(f"http://127.0.0.1:{self.http_port}{path}", timeout=5) as r:
+        req = urllib.request.Request(f"http://127.0.0.1:{self.http_port}{path}")
+        if self.token:
+            req.add_header("Authorization", f"Bearer {self.token}")
+        with urllib.request.urlopen(req, timeout=5) as r:
             return r.status, json.loads(r.read())
 
     def signal(self, sig: int) -> None:
