@@ -1,0 +1,72 @@
+// The OpenAPI document of the real route table (ApiService with a store and
+// executors, never started): every route in it exactly once, with its
+// permission, parameters and schemas; nothing else.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <set>
+
+#include <boost/asio/io_context.hpp>
+
+#include "api/api_service.hpp"
+#include "api/openapi.hpp"
+#include "core/events/event_bus.hpp"
+#include "store/migrations.hpp"
+
+namespace switchboard::api {
+namespace {
+
+class NoCore : public CoreAccess {
+ public:
+  nlohmann::json status() override { return {}; }
+  nlohmann::json registrations(const std::optional<std::string>&) override { return {}; }
+  nlohmann::json calls(const std::optional<std::string>&) override { return {}; }
+  nlohmann::json config() override { return {}; }
+  std::vector<MetricSample> metrics() override { return {}; }
+  void extensions_changed() override {}
+};
+
+TEST(OpenApi, DocumentsEveryRouteOfTheTableAndNothingElse) {
+  const auto path = std::filesystem::temp_directory_path() / "sb_api_openapi_test.db";
+  std::filesystem::remove(path);
+  store::DatabaseOptions o;
+  o.path = path.string();
+  auto db = store::open_database(o);
+  ASSERT_TRUE(db.ok());
+  ASSERT_TRUE(store::migrate(**db).ok());
+  boost::asio::io_context core, workers;
+  NoCore nc;
+  core::EventBus bus;
+  ApiOptions opts;
+  opts.http.port = 0;
+  ApiService api(opts, **db, core.get_executor(), workers.get_executor(), nc, bus);
+
+  auto doc = openapi_document(api.router(), {"t", "1"});
+  std::set<std::pair<std::string, std::string>> routes, documented;
+  for (const auto& r : api.router().routes()) {
+    std::string m(boost::beast::http::to_string(r.method));
+    for (auto& c : m) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    EXPECT_TRUE(routes.insert({m, r.path}).second) << "duplicate route " << m << " " << r.path;
+    const auto& op = doc["paths"][r.path][m];
+    EXPECT_EQ(op["x-permission"], to_string(r.permission));
+    EXPECT_TRUE(op["responses"].contains(std::to_string(r.success_status))) << r.path;
+    EXPECT_EQ(op.contains("requestBody"), r.body.has_value()) << r.path;
+    if (r.permission != Permission::kPublic) {
+      EXPECT_TRUE(op["responses"].contains("401")) << r.path;
+      EXPECT_TRUE(op["responses"].contains("403")) << r.path;
+    }
+  }
+  for (const auto& [p, ops] : doc["paths"].items()) {
+    for (const auto& [m, op] : ops.items()) documented.insert({m, p});
+  }
+  EXPECT_EQ(routes, documented);
+  EXPECT_GE(routes.size(), 20u);
+  // Path parameters are declared.
+  const auto& get_ext = doc["paths"]["/api/v1/extensions/{number}"]["get"];
+  EXPECT_EQ(get_ext["parameters"][0]["name"], "number");
+  EXPECT_EQ(get_ext["parameters"][0]["in"], "path");
+  std::filesystem::remove(path);
+}
+
+}  // namespace
+}  // namespace switchboard::api
