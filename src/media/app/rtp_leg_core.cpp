@@ -51,11 +51,39 @@ RtpLegCore::RtpLegCore(const LegParams& params, const LegBehaviour& behaviour,
   ssrc_ = static_cast<std::uint32_t>(random());
   seq_ = static_cast<std::uint16_t>(random());
   timestamp_ = static_cast<std::uint32_t>(random());
-  if (info_.name != "opus") frames_per_packet_ = std::clamp(params.ptime_ms / 20, 1, 3);
-  auto remote = rtp::sdp_endpoint(params.remote_address, params.remote_rtp_port);
-  latch_.configure(remote.value_or(rtp::Endpoint{}), params.latch, behaviour.relatch_after);
+  apply(params);
   in_.resize(info_.frame_samples());
   out_.resize(info_.frame_samples());
+}
+
+Status RtpLegCore::check_update(const LegParams& current, const LegParams& next) {
+  if (auto info = check(next); !info) return info.error();
+  auto a = find_codec(current.codec, current.clock_rate);
+  auto b = find_codec(next.codec, next.clock_rate);
+  if (!a || !b || a.value() != b.value() || current.payload_type != next.payload_type) {
+    return make_error(ErrorCode::kInvalidArgument, "a running leg cannot change its codec");
+  }
+  return Status::Ok();
+}
+
+Status RtpLegCore::update(const LegParams& params) {
+  if (auto st = check_update(params_, params); !st) return st;
+  apply(params);
+  return Status::Ok();
+}
+
+void RtpLegCore::apply(const LegParams& params) {
+  params_ = params;
+  frames_per_packet_ = info_.name == "opus" ? 1 : std::clamp(params.ptime_ms / 20, 1, 3);
+  // Another host unlatches; the same host (hold, resume) keeps the latch.
+  auto remote = rtp::sdp_endpoint(params.remote_address, params.remote_rtp_port);
+  latch_.configure(remote.value_or(rtp::Endpoint{}), params.latch, behaviour_.relatch_after);
+}
+
+LegStats RtpLegCore::stats() const {
+  LegStats s = stats_;
+  s.jitter = playout_.buffer().stats();
+  return s;
 }
 
 void RtpLegCore::start(TimePoint now) {

@@ -35,6 +35,7 @@ struct LegStats {
   std::uint64_t digits = 0;            ///< RFC 4733 digits passed to the session
   std::uint64_t packets_sent = 0;
   std::uint64_t frames = 0;  ///< 20 ms ticks of the session
+  audio::JitterStats jitter{};
 };
 
 class RtpLegCore {
@@ -52,6 +53,13 @@ class RtpLegCore {
                                                     std::shared_ptr<MediaSession> session,
                                                     std::uint32_t seed);
 
+  /// Whether a new offer/answer can go to a running leg: the same codec,
+  /// clock rate and payload type (the core makes a new leg otherwise).
+  static Status check_update(const LegParams& current, const LegParams& next);
+  /// Applies a new offer/answer (hold, resume, another remote address or
+  /// port, ptime, telephone-event); see check_update().
+  Status update(const LegParams& params);
+
   /// The first frame is due 20 ms after `now`.
   void start(TimePoint now);
   /// A datagram that arrived on the leg's RTP socket from `from`.
@@ -59,7 +67,7 @@ class RtpLegCore {
   /// Runs the frames due by `now`; `send` gets each packet to send.
   void on_tick(TimePoint now, const Send& send);
 
-  const LegStats& stats() const { return stats_; }
+  LegStats stats() const;
   std::uint32_t ssrc() const { return ssrc_; }
   const MediaSession& session() const { return *session_; }
 
@@ -69,6 +77,7 @@ class RtpLegCore {
   RtpLegCore(const LegParams& params, const LegBehaviour& behaviour,
              std::shared_ptr<MediaSession> session, std::unique_ptr<Codec> encoder,
              std::unique_ptr<Codec> decoder, std::uint32_t seed);
+  void apply(const LegParams& params);
   void run_frame(const Send& send);
   void flush(const Send& send);
   std::uint32_t payload_duration(std::size_t bytes) const;

@@ -42,6 +42,12 @@ class TerminatingLeg::Stream final : public rtp::MediaThread::Client,
     });
   }
 
+  void update(const LegParams& params) {
+    thread_->post([weak = weak_from_this(), params] {
+      if (auto self = weak.lock(); self && self->core_) (void)self->core_->update(params);
+    });
+  }
+
   LegStats stats() const {
     std::lock_guard lock(mu_);
     return stats_;
@@ -112,6 +118,7 @@ Result<std::unique_ptr<TerminatingLeg>> TerminatingLeg::create(
   auto thread = placed->thread;
 
   std::unique_ptr<TerminatingLeg> leg(new TerminatingLeg);
+  leg->params_ = params;
   leg->local_address_ = placed->sockets.rtp.local_endpoint().address().to_string();
   leg->local_port_ = placed->sockets.lease.rtp_port();
   leg->channel_ = std::make_unique<MediaChannel>(
@@ -136,6 +143,14 @@ void TerminatingLeg::close() {
   state_ = State::kClosed;
   if (channel_) channel_->stop();  // runs on the media thread before the close
   if (stream_) stream_->close();
+}
+
+Status TerminatingLeg::update(const LegParams& params) {
+  if (state_ == State::kClosed) return make_error(ErrorCode::kUnavailable, "leg closed");
+  if (auto st = RtpLegCore::check_update(params_, params); !st) return st;
+  params_ = params;
+  stream_->update(params);
+  return Status::Ok();
 }
 
 LegStats TerminatingLeg::stats() const {

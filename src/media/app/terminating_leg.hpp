@@ -53,6 +53,11 @@ class TerminatingLeg {
   /// The media API of this leg (valid until the leg is destroyed).
   MediaChannel& channel() { return *channel_; }
 
+  /// A new offer/answer on this leg (re-INVITE, UPDATE: hold, resume, a
+  /// new remote address, ptime, telephone-event). kInvalidArgument for
+  /// another codec or payload type (make a new leg), kUnavailable once closed.
+  Status update(const LegParams& params);
+
   /// Counters of the media thread (a snapshot, any time).
   LegStats stats() const;
 
@@ -65,6 +70,7 @@ class TerminatingLeg {
   TerminatingLeg() = default;
 
   State state_ = State::kOpen;
+  LegParams params_;
   std::string local_address_;
   std::uint16_t local_port_ = 0;
   std::unique_ptr<MediaChannel> channel_;

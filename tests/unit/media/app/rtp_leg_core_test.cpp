@@ -236,6 +236,30 @@ TEST_F(LegCoreTest, OtherPayloadTypesAreIgnored) {
   EXPECT_GT(core_->stats().packets_ignored, 5u);
 }
 
+TEST_F(LegCoreTest, AReInviteHoldsResumesAndMovesTheStream) {
+  make(pcmu());
+  frames(2);
+  auto p = pcmu();
+  p.direction = rtp::Direction::kSendOnly;  // the phone holds us
+  ASSERT_TRUE(core_->update(p));
+  frames(5);
+  EXPECT_EQ(sent_.size(), 2u);
+  p.direction = rtp::Direction::kSendRecv;
+  p.remote_rtp_port = 40100;  // resumes from another port
+  ASSERT_TRUE(core_->update(p));
+  frames(2);
+  ASSERT_EQ(sent_.size(), 4u);
+  EXPECT_EQ(to_.back().port(), 40100);
+  auto before = rtp::parse_rtp(sent_[1]).packet.header;
+  auto after = rtp::parse_rtp(sent_[2]).packet.header;
+  EXPECT_TRUE(after.marker);
+  EXPECT_EQ(after.sequence, static_cast<std::uint16_t>(before.sequence + 1));
+  EXPECT_EQ(after.timestamp, before.timestamp + 6 * 160);
+  p.codec = "PCMA";
+  p.payload_type = 8;
+  EXPECT_FALSE(core_->update(p));  // another codec needs another leg
+}
+
 TEST(RtpLegCoreCheck, RefusesWhatNoLegCanUse) {
   LegParams p = pcmu();
   p.codec = "L99";
