@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "media/rtp/media_engine.hpp"
+#include "media/rtp/media_thread.hpp"
 #include "media/rtp/rtp_packet.hpp"
 #include "unit/media/rtp/test_ports.hpp"
 
@@ -284,6 +285,28 @@ TEST(MediaEngine, RelaysOverIpv6) {
   got.resize(n);
   EXPECT_EQ(got, pkt);
   EXPECT_EQ((*relay)->stats().a().latched_address, "::1");
+}
+
+TEST(MediaEngine, PlacesASessionBuiltAboveOnAPortPairAndAThread) {
+  boost::asio::io_context core;
+  auto engine = MediaEngine::create(config(3, 2), core.get_executor());
+  ASSERT_TRUE(engine.ok());
+  auto a = (*engine)->place_session();
+  ASSERT_TRUE(a.ok()) << a.error().message;
+  EXPECT_TRUE(a->thread != nullptr);
+  EXPECT_EQ(a->sockets.rtp.local_endpoint().port(), a->sockets.lease.rtp_port());
+  EXPECT_EQ(a->sockets.rtcp.local_endpoint().port(), a->sockets.lease.rtcp_port());
+  ++a->thread->sessions;  // the next one goes to the other, less loaded thread
+  auto b = (*engine)->place_session();
+  ASSERT_TRUE(b.ok());
+  EXPECT_NE(a->thread, b->thread);
+  --a->thread->sessions;
+  EXPECT_FALSE((*engine)->place_session().ok());  // both pairs leased
+  EXPECT_EQ((*engine)->free_port_pairs(), 0u);
+  a->sockets.lease.release();
+  EXPECT_EQ((*engine)->free_port_pairs(), 1u);
+  (*engine)->stop();
+  EXPECT_EQ((*engine)->place_session().error().code, ErrorCode::kUnavailable);
 }
 
 TEST(MediaEngine, RejectsBadConfig) {
