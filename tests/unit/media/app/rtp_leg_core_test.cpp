@@ -113,6 +113,49 @@ TEST_F(LegCoreTest, PlaysAPromptAsContinuousRtpAtTheCodecClock) {
   EXPECT_EQ(core_->stats().packets_sent, 40u);
 }
 
+// G.722 and opus: 16/48 kHz PCM in the session, the RTP clock of the rtpmap
+// (G.722's 8000) for timestamps; opus sends 20 ms packets whatever the ptime.
+TEST_F(LegCoreTest, WidebandCodecsStampByTheirRtpClock) {
+  struct Case {
+    const char* codec;
+    std::uint32_t clock;
+    int pt;
+    std::uint32_t pcm_rate;
+    std::uint32_t step;  // a packet's: ptime 40 is two frames but for opus
+    std::size_t packets;
+  };
+  for (const auto& c :
+       {Case{"G722", 8000, 9, 16000, 320, 15}, Case{"opus", 48000, 111, 48000, 960, 30}}) {
+    SCOPED_TRACE(c.codec);
+    sent_.clear();
+    auto p = pcmu();
+    p.codec = c.codec;
+    p.clock_rate = c.clock;
+    p.payload_type = c.pt;
+    p.ptime_ms = 40;
+    make(p);
+    auto pcm = std::make_shared<audio::PcmBuffer>();
+    pcm->rate = static_cast<int>(c.pcm_rate);
+    pcm->samples = media::test::sine(1000, 8000, c.pcm_rate, c.pcm_rate);
+    PlayRequest r;
+    r.items.push_back(PcmItem{pcm});
+    session_->play(1, r);
+    frames(30);
+    ASSERT_EQ(sent_.size(), c.packets);
+    test::expect_continuous(std::vector<Bytes>(sent_.begin() + 1, sent_.end()),
+                            static_cast<std::uint8_t>(c.pt), c.step);
+    auto codec = make_codec(c.codec, c.clock).value();
+    std::vector<std::int16_t> out, buf(kMaxDecodedSamples);
+    for (const auto& packet : sent_) {
+      auto n = codec->decode(rtp::parse_rtp(packet).packet.payload, buf).value();
+      out.insert(out.end(), buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(n));
+    }
+    ASSERT_EQ(out.size(), 30u * c.pcm_rate / 50);
+    auto tail = std::span(out).subspan(out.size() / 2);
+    EXPECT_NEAR(media::test::frequency(tail, c.pcm_rate), 1000, 5);
+  }
+}
+
 TEST_F(LegCoreTest, PtimeFortyPacksTwoFramesAPacket) {
   auto p = pcmu();
   p.ptime_ms = 40;
