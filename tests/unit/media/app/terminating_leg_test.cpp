@@ -204,5 +204,22 @@ TEST_F(LegTest, PortsReturnOnCloseAndOnDestruction) {
   EXPECT_EQ(engine_->free_port_pairs(), 2u);
 }
 
+TEST_F(LegTest, LegsOutlivingTheirEngineStillReturnTheirPorts) {
+  auto a = open();
+  auto b = open();
+  ASSERT_TRUE(a && b);
+  (*a)->channel().play(PlayRequest{{ToneItem{dsp::ToneKind::kDial, {}}}});
+  run_for(60);
+  engine_->stop();  // the media thread is gone: a close cannot run there
+  EXPECT_EQ(engine_->free_port_pairs(), 0u);
+  EXPECT_FALSE(open());
+  a->reset();
+  EXPECT_EQ(engine_->free_port_pairs(), 1u);
+  engine_.reset();  // b outlives the engine itself
+  (*b)->close();
+  b->reset();
+  run_for(20);
+}
+
 }  // namespace
 }  // namespace switchboard::media::app
