@@ -136,7 +136,17 @@ void RtpLegCore::on_tick(TimePoint now, const Send& send) {
   if (!clock_.started()) clock_.start(now);
   reports_.clear();
   rfc4733_.on_tick(now, reports_);  // ends of events whose end packets were lost
-  for (int n = clock_.due(now); n > 0; --n) run_frame(send);
+  auto before = clock_.next();
+  int due = clock_.due(now);
+  for (int n = due; n > 0; --n) run_frame(send);
+  // Too far behind (a stalled thread): the clock dropped frames rather than
+  // burst them. The stream's time goes on: the timestamps jump, marked.
+  auto skipped = clock_.next() - before - due * std::chrono::milliseconds(audio::kFrameMs);
+  if (auto frames = skipped / std::chrono::milliseconds(audio::kFrameMs); frames > 0) {
+    flush(send);
+    timestamp_ += static_cast<std::uint32_t>(frames) * info_.timestamp_step();
+    marker_ = true;
+  }
 }
 
 void RtpLegCore::run_frame(const Send& send) {

@@ -188,6 +188,25 @@ TEST_F(LegCoreTest, WithoutSilenceTheFirstPacketAfterAGapIsMarked) {
   EXPECT_EQ(b2.timestamp, a.timestamp + 160 * 13);  // the gap's time counts
 }
 
+TEST_F(LegCoreTest, AStallTheClockCannotMakeUpJumpsTheTimestampsWithAMarker) {
+  make(pcmu());
+  frames(3);
+  now_ += milliseconds(1000);  // the media thread stalled for a second
+  frames(2);
+  // 3 frames, the catch-up (kMaxCatchUp + 1 frames at once), then the clock
+  // starts over: one frame 20 ms later.
+  const std::size_t burst = mixer::FrameClock::kMaxCatchUp + 1;
+  ASSERT_EQ(sent_.size(), 3 + burst + 1);
+  test::expect_continuous(std::vector<Bytes>(sent_.begin() + 1, sent_.begin() + 3 + burst), 0, 160);
+  auto last = rtp::parse_rtp(sent_[2 + burst]).packet.header;
+  auto next = rtp::parse_rtp(sent_[3 + burst]).packet.header;
+  EXPECT_TRUE(next.marker);
+  EXPECT_EQ(next.sequence, static_cast<std::uint16_t>(last.sequence + 1));
+  // The first frame was due at 20 ms, `next`'s at 1100 ms: 54 frames later.
+  auto first = rtp::parse_rtp(sent_[0]).packet.header;
+  EXPECT_EQ(next.timestamp - first.timestamp, 160u * 54);
+}
+
 TEST_F(LegCoreTest, APhoneHoldingUsGetsNothing) {
   auto p = pcmu();
   p.direction = rtp::Direction::kSendOnly;
