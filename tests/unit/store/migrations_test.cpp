@@ -56,7 +56,11 @@ TEST_P(MigrationsTest, FreshDatabaseGetsEveryMigrationOnce) {
   EXPECT_EQ(*first, static_cast<int>(builtin_migrations().size()));
   auto versions = applied_versions(db());
   ASSERT_TRUE(versions.ok());
-  EXPECT_THAT(*versions, ElementsAre(1, 2, 3, 4, 5, 6, 7, 8));
+  std::vector<int> expected;  // 1, 2, … in order, whatever the latest is
+  for (const auto& m : builtin_migrations()) expected.push_back(m.version);
+  EXPECT_THAT(*versions, ::testing::ElementsAreArray(expected));
+  EXPECT_EQ(expected.front(), 1);
+  for (size_t i = 1; i < expected.size(); ++i) EXPECT_EQ(expected[i], expected[i - 1] + 1);
 
   auto second = migrate(db(), builtin_migrations(), clock_.fn());
   ASSERT_TRUE(second.ok()) << second.error().message;
