@@ -22,6 +22,8 @@ class CoreAccess {
   virtual nlohmann::json registrations(const std::optional<std::string>& extension) = 0;
   /// Active calls, narrowed to those of one extension when it is set.
   virtual nlohmann::json calls(const std::optional<std::string>& extension) = 0;
+  /// Ends the active call with this (caller) Call-ID; false if there is none.
+  virtual bool hangup(const std::string& call_id) = 0;
   /// The running configuration with every secret replaced by "********".
   virtual nlohmann::json config() = 0;
   /// Core counters for GET /metrics.

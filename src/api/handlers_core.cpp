@@ -106,6 +106,26 @@ void ApiService::add_core_routes() {
           },
   });
   router_.add({
+      .method = http::verb::delete_,
+      .path = "/api/v1/calls/{call_id}",
+      .permission = Permission::kCallsControl,
+      .summary = "Hang up an active call (ringing: the caller gets 480; answered: BYE both legs)",
+      .tag = "calls",
+      .success_status = 204,
+      .response_schema = nullptr,
+      .handler =
+          [this](ApiRequest r, Reply reply) {
+            on_core(
+                [this, id = r.path.at("call_id")] {
+                  if (!core_access_.hangup(id)) {
+                    return json_error(404, "not_found", "no active call " + id);
+                  }
+                  return text_response(204, "", "text/plain");
+                },
+                std::move(reply));
+          },
+  });
+  router_.add({
       .method = http::verb::get,
       .path = "/api/v1/config",
       .permission = Permission::kConfigRead,

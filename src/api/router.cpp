@@ -22,6 +22,8 @@ std::vector<std::string_view> split_path(std::string_view path) {
   return out;
 }
 
+std::optional<std::string> decode(std::string_view s, bool plus_is_space);
+
 bool match_template(std::string_view tmpl, std::string_view path,
                     std::map<std::string, std::string>& params) {
   auto t = split_path(tmpl);
@@ -30,7 +32,9 @@ bool match_template(std::string_view tmpl, std::string_view path,
   std::map<std::string, std::string> found;
   for (size_t i = 0; i < t.size(); ++i) {
     if (t[i].size() > 2 && t[i].front() == '{' && t[i].back() == '}') {
-      found[std::string(t[i].substr(1, t[i].size() - 2))] = std::string(p[i]);
+      auto value = decode(p[i], false);  // Call-IDs may carry escaped characters
+      if (!value || value->empty()) return false;
+      found[std::string(t[i].substr(1, t[i].size() - 2))] = std::move(*value);
     } else if (t[i] != p[i]) {
       return false;
     }
@@ -46,10 +50,10 @@ int hex_value(char c) {
   return -1;
 }
 
-std::optional<std::string> decode(std::string_view s) {
+std::optional<std::string> decode(std::string_view s, bool plus_is_space) {
   std::string out;
   for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') {
+    if (s[i] == '+' && plus_is_space) {
       out += ' ';
     } else if (s[i] == '%') {
       if (i + 2 >= s.size()) return std::nullopt;
@@ -92,8 +96,8 @@ std::optional<std::map<std::string, std::string>> parse_query(std::string_view q
     i = j + 1;
     if (pair.empty()) continue;
     const size_t eq = pair.find('=');
-    auto key = decode(pair.substr(0, eq));
-    auto value = decode(eq == std::string_view::npos ? "" : pair.substr(eq + 1));
+    auto key = decode(pair.substr(0, eq), true);
+    auto value = decode(eq == std::string_view::npos ? "" : pair.substr(eq + 1), true);
     if (!key || !value) return std::nullopt;
     out[*key] = *value;
   }

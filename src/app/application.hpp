@@ -87,6 +87,7 @@ class Application : public api::CoreAccess {
   nlohmann::json status() override;
   nlohmann::json registrations(const std::optional<std::string>& extension) override;
   nlohmann::json calls(const std::optional<std::string>& extension) override;
+  bool hangup(const std::string& call_id) override;
   nlohmann::json config() override;
   std::vector<api::MetricSample> metrics() override;
   void extensions_changed() override;

@@ -126,6 +126,10 @@ nlohmann::json Application::calls(const std::optional<std::string>& extension) {
   return list;
 }
 
+bool Application::hangup(const std::string& call_id) {
+  return b2bua_ && b2bua_->hang_up(call_id, "api hangup");
+}
+
 nlohmann::json Application::config() {
   const auto& c = *config_;
   nlohmann::json exts = nlohmann::json::array();

@@ -23,6 +23,7 @@ EXPECTED_ROUTES = {
     ("GET", "/api/v1/extensions/{number}"), ("PATCH", "/api/v1/extensions/{number}"),
     ("DELETE", "/api/v1/extensions/{number}"),
     ("GET", "/api/v1/registrations"), ("GET", "/api/v1/calls"),
+    ("DELETE", "/api/v1/calls/{call_id}"),
     ("GET", "/api/v1/cdr"), ("GET", "/api/v1/cdr/export"), ("GET", "/api/v1/statistics"),
     ("GET", "/api/v1/events"),
 }
@@ -77,7 +78,7 @@ def pbx(switchboard_factory):
 
 
 def concrete(path: str) -> str:
-    return path.replace("{number}", "1001")
+    return path.replace("{number}", "1001").replace("{call_id}", "no-such-call")
 
 
 def test_openapi_matches_the_routes(pbx):

@@ -84,6 +84,9 @@ class B2bua {
   /// Ends every call (shutdown): ringing ones get 503, answered ones BYE on
   /// both legs; each publishes its end, so its CDR row is completed.
   void end_all(const std::string& cause);
+  /// Ends the call whose caller Call-ID is `call_id` as end_all() would
+  /// (the API's hangup); false when there is no such call.
+  bool hang_up(std::string_view call_id, const std::string& cause);
 
   void set_no_answer_hook(NoAnswerHook hook) { no_answer_hook_ = std::move(hook); }
   void set_target_handler(TargetKind kind, TargetHandler handler) {

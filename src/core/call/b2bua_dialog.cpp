@@ -340,6 +340,24 @@ void B2bua::finish(Call& c, CallOutcome outcome, int status, Party side, std::st
   timers_.schedule(Duration(0), [this, id] { reap(id, 0); });
 }
 
+bool B2bua::hang_up(std::string_view call_id, const std::string& cause) {
+  for (auto& [id, call] : calls_) {
+    Call& c = *call;
+    if (c.record.call_id != call_id) continue;
+    if (c.phase == CallPhase::kRinging) {
+      cancel_forks(c);
+      respond_a(c, 480, "Temporarily Unavailable");
+      finish(c, CallOutcome::kCancelled, 480, Party::kSystem, cause);
+      return true;
+    }
+    if (c.phase == CallPhase::kAnswered) {
+      end_call(c, Party::kSystem, cause);
+      return true;
+    }
+  }
+  return false;
+}
+
 void B2bua::end_all(const std::string& cause) {
   for (auto& [id, call] : calls_) {
     Call& c = *call;

@@ -21,6 +21,7 @@ class NoCore : public CoreAccess {
   nlohmann::json status() override { return {}; }
   nlohmann::json registrations(const std::optional<std::string>&) override { return {}; }
   nlohmann::json calls(const std::optional<std::string>&) override { return {}; }
+  bool hangup(const std::string&) override { return false; }
   nlohmann::json config() override { return {}; }
   std::vector<MetricSample> metrics() override { return {}; }
   void extensions_changed() override {}
