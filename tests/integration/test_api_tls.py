@@ -21,10 +21,10 @@ def tls_pbx(switchboard_factory, workdir):
     cfg = minimal_config(port, free_port("both")).replace(
         "api:\n", f"api:\n  tls_cert_file: {cert}\n  tls_key_file: {key}\n", 1)
     sb = switchboard_factory(cfg)
-    sb.admin_token()
     sb.start(expect_ready=False)
     assert sb.proc.wait_for_output(f"HTTP API listening on https://127.0.0.1:{port}", 15), \
         sb.proc.output()
+    assert sb.admin_token()
     sb.http_port = port
     sb.cert = str(cert)
     return sb
