@@ -30,11 +30,17 @@ ApiService::ApiService(ApiOptions options, store::Database& db, asio::any_io_exe
   openapi_ = openapi_document(router_, {"Switchboard API", options_.version}).dump();
 }
 
-ApiService::~ApiService() { stop(); }
+ApiService::~ApiService() {
+  stop();
+}
 
-Result<uint16_t> ApiService::start() { return server_->start(); }
+Result<uint16_t> ApiService::start() {
+  return server_->start();
+}
 
-void ApiService::stop() { server_->stop(); }
+void ApiService::stop() {
+  server_->stop();
+}
 
 void ApiService::on_core(std::function<Response()> fn, Reply reply) {
   asio::post(core_, [fn = std::move(fn), reply = std::move(reply)] { reply(fn()); });
@@ -77,7 +83,8 @@ void ApiService::dispatch(const Request& req, const RequestInfo& info, Reply rep
       target.find('?') == std::string_view::npos ? "" : target.substr(target.find('?') + 1);
   RouteMatch m = router_.match(req.method(), path);
   if (!m.route) {
-    if (m.method_mismatch) return reply(json_error(405, "method_not_allowed", "method not allowed"));
+    if (m.method_mismatch)
+      return reply(json_error(405, "method_not_allowed", "method not allowed"));
     return reply(json_error(404, "no_route", "no such resource: " + std::string(path)));
   }
   const RouteSpec& route = *m.route;
@@ -90,8 +97,8 @@ void ApiService::dispatch(const Request& req, const RequestInfo& info, Reply rep
       req.method() != http::verb::get && route.permission != Permission::kPublic;
   auto audited_who = std::make_shared<Principal>();  // filled in once known
   if (changes_state) {
-    reply = [this, reply = std::move(reply), who = audited_who,
-             ip = info.remote_ip, action = std::string(http::to_string(req.method())) + " " + route.path,
+    reply = [this, reply = std::move(reply), who = audited_who, ip = info.remote_ip,
+             action = std::string(http::to_string(req.method())) + " " + route.path,
              target = std::string(path)](Response res) {
       audit(*who, ip, action, target, {{"status", res.result_int()}});
       reply(std::move(res));
@@ -108,8 +115,8 @@ void ApiService::dispatch(const Request& req, const RequestInfo& info, Reply rep
     *audited_who = ar.principal;
     if (!allowed(ar.principal.role, route.permission)) {
       return reply(json_error(403, "forbidden",
-                              std::string("role ") + to_string(ar.principal.role) +
-                                  " may not " + to_string(route.permission)));
+                              std::string("role ") + to_string(ar.principal.role) + " may not " +
+                                  to_string(route.permission)));
     }
   }
   auto query = parse_query(query_text);
@@ -152,15 +159,14 @@ void ApiService::add_routes() {
                .handler = [](ApiRequest, Reply reply) {
                  reply(json_response(200, nlohmann::json{{"status", "ok"}}));
                }});
-  router_.add({.method = http::verb::get,
-               .path = "/api/v1/openapi.json",
-               .permission = Permission::kPublic,
-               .summary = "This API's OpenAPI 3 document, generated from the route table",
-               .tag = "system",
-               .response_schema = {{"type", "object"}, {"required", {"openapi", "paths"}}},
-               .handler = [this](ApiRequest, Reply reply) {
-                 reply(json_response(200, openapi_));
-               }});
+  router_.add(
+      {.method = http::verb::get,
+       .path = "/api/v1/openapi.json",
+       .permission = Permission::kPublic,
+       .summary = "This API's OpenAPI 3 document, generated from the route table",
+       .tag = "system",
+       .response_schema = {{"type", "object"}, {"required", {"openapi", "paths"}}},
+       .handler = [this](ApiRequest, Reply reply) { reply(json_response(200, openapi_)); }});
   add_auth_routes();
   add_core_routes();
   add_extension_routes();

@@ -6,10 +6,9 @@
 // the worker pool.
 #pragma once
 
+#include <boost/asio/any_io_executor.hpp>
 #include <memory>
 #include <string>
-
-#include <boost/asio/any_io_executor.hpp>
 
 #include "api/auth.hpp"
 #include "api/core_access.hpp"
@@ -34,8 +33,7 @@ struct ApiOptions {
 class ApiService {
  public:
   ApiService(ApiOptions options, store::Database& db, boost::asio::any_io_executor core,
-             boost::asio::any_io_executor workers, CoreAccess& core_access,
-             core::EventBus& events);
+             boost::asio::any_io_executor workers, CoreAccess& core_access, core::EventBus& events);
   ~ApiService();
 
   Result<uint16_t> start();

@@ -29,7 +29,9 @@ bool LoginLimiter::record_failure(const std::string& key, Clock::time_point now)
   return false;
 }
 
-void LoginLimiter::reset(const std::string& key) { entries_.erase(key); }
+void LoginLimiter::reset(const std::string& key) {
+  entries_.erase(key);
+}
 
 std::string SessionStore::create(Principal principal, Clock::time_point expires) {
   std::string token = random_token();

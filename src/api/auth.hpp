@@ -19,7 +19,7 @@ namespace switchboard::api {
 using Clock = std::chrono::steady_clock;
 
 struct LoginPolicy {
-  int max_failures = 5;                            ///< within window → lockout
+  int max_failures = 5;  ///< within window → lockout
   std::chrono::seconds window{300};
   std::chrono::seconds lockout{900};
   std::chrono::seconds session_ttl{8 * 3600};
@@ -78,7 +78,8 @@ struct AuthStats {
 
 class Authenticator {
  public:
-  Authenticator(store::Database& db, LoginPolicy policy) : db_(db), policy_(policy), limiter_(policy) {}
+  Authenticator(store::Database& db, LoginPolicy policy)
+      : db_(db), policy_(policy), limiter_(policy) {}
 
   /// The principal of `req` (Authorization: Bearer, or the sb_session
   /// cookie); nullopt when it carries none or a bad one.
@@ -96,9 +97,9 @@ class Authenticator {
 
   store::Database& db_;
   LoginPolicy policy_;
-  std::mutex mutex_;       // limiter_ and stats_
-  LoginLimiter limiter_;   // guarded by mutex_
-  AuthStats stats_;        // guarded by mutex_
+  std::mutex mutex_;      // limiter_ and stats_
+  LoginLimiter limiter_;  // guarded by mutex_
+  AuthStats stats_;       // guarded by mutex_
   SessionStore sessions_;
 };
 

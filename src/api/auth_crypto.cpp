@@ -1,13 +1,13 @@
 #include "api/auth_crypto.hpp"
 
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
 #include <array>
 #include <charconv>
 #include <stdexcept>
 #include <vector>
-
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/rand.h>
 
 namespace switchboard::api {
 

@@ -3,11 +3,10 @@
 // io_context), so implementations read call and registrar state directly.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "api/metrics.hpp"
 

@@ -31,13 +31,15 @@ class EventsListener : public WsListener, public std::enable_shared_from_this<Ev
                              : "";
     if (action == "ping") return send({{"type", "pong"}});
     if (action != "subscribe") {
-      return send({{"type", "error"}, {"error", "bad_request"},
+      return send({{"type", "error"},
+                   {"error", "bad_request"},
                    {"message", "expected {\"action\": \"subscribe\" | \"ping\"}"}});
     }
     core::EventFilter filter;
     for (const auto& key : msg.items()) {
       if (key.key() != "action" && key.key() != "types" && key.key() != "extensions") {
-        return send({{"type", "error"}, {"error", "validation_failed"},
+        return send({{"type", "error"},
+                     {"error", "validation_failed"},
                      {"message", key.key() + ": unknown field"}});
       }
     }
@@ -50,14 +52,16 @@ class EventsListener : public WsListener, public std::enable_shared_from_this<Ev
       }
     }
     if (msg.contains("extensions")) {
-      if (!msg["extensions"].is_array()) return send(error("extensions", "expected array of strings"));
+      if (!msg["extensions"].is_array())
+        return send(error("extensions", "expected array of strings"));
       for (const auto& x : msg["extensions"]) {
         if (!x.is_string()) return send(error("extensions", "expected array of strings"));
         filter.extensions.insert(x.get<std::string>());
       }
     }
     if (auto scope = who_.scope()) filter.extensions = {*scope};
-    nlohmann::json ack = {{"type", "subscribed"}, {"types", nlohmann::json::array()},
+    nlohmann::json ack = {{"type", "subscribed"},
+                          {"types", nlohmann::json::array()},
                           {"extensions", filter.extensions}};
     for (auto t : filter.types) ack["types"].push_back(core::to_string(t));
     std::weak_ptr<WsChannel> weak;
@@ -68,10 +72,11 @@ class EventsListener : public WsListener, public std::enable_shared_from_this<Ev
       weak = channel_;
     }
     send(ack);  // before any event of the new subscription
-    auto id = bus_.subscribe(std::move(filter), [weak](const std::shared_ptr<const std::string>& t) {
-      auto ch = weak.lock();
-      return ch && ch->send(*t);
-    });
+    auto id =
+        bus_.subscribe(std::move(filter), [weak](const std::shared_ptr<const std::string>& t) {
+          auto ch = weak.lock();
+          return ch && ch->send(*t);
+        });
     std::lock_guard lock(mutex_);
     if (closed_) {
       bus_.unsubscribe(id);
@@ -105,7 +110,7 @@ class EventsListener : public WsListener, public std::enable_shared_from_this<Ev
   core::EventBus& bus_;
   Principal who_;
   std::mutex mutex_;
-  std::shared_ptr<WsChannel> channel_;    // guarded by mutex_
+  std::shared_ptr<WsChannel> channel_;     // guarded by mutex_
   core::EventBus::SubscriptionId id_ = 0;  // guarded by mutex_
   bool closed_ = false;                    // guarded by mutex_
 };
@@ -124,19 +129,22 @@ void ApiService::add_events_endpoint() {
       .tag = "events",
       .success_status = 101,
       .response_schema = nullptr,
-      .handler = [](ApiRequest, Reply reply) {
-        reply(json_error(426, "upgrade_required", "connect with a WebSocket client"));
-      },
+      .handler =
+          [](ApiRequest, Reply reply) {
+            reply(json_error(426, "upgrade_required", "connect with a WebSocket client"));
+          },
   });
-  server_->websocket("/api/v1/events", [this](const Request& req, const RequestInfo&)
-                                           -> std::variant<Response, std::shared_ptr<WsListener>> {
-    auto who = auth_.identify(req);
-    if (!who) return json_error(401, "unauthorized", "missing or invalid credentials");
-    if (!allowed(who->role, Permission::kEventsRead)) {
-      return json_error(403, "forbidden", "may not read events");
-    }
-    return std::make_shared<EventsListener>(events_, std::move(*who));
-  });
+  server_->websocket(
+      "/api/v1/events",
+      [this](const Request& req,
+             const RequestInfo&) -> std::variant<Response, std::shared_ptr<WsListener>> {
+        auto who = auth_.identify(req);
+        if (!who) return json_error(401, "unauthorized", "missing or invalid credentials");
+        if (!allowed(who->role, Permission::kEventsRead)) {
+          return json_error(403, "forbidden", "may not read events");
+        }
+        return std::make_shared<EventsListener>(events_, std::move(*who));
+      });
 }
 
 }  // namespace switchboard::api

@@ -25,8 +25,12 @@ const nlohmann::json kPrincipalSchema = {
 
 void ApiService::add_auth_routes() {
   ObjectSchema login_body{{
-      {.name = "extension", .type = JsonType::kString, .required = true,
-       .pattern = "[0-9]{1,15}", .max_length = 15, .description = "the user's extension"},
+      {.name = "extension",
+       .type = JsonType::kString,
+       .required = true,
+       .pattern = "[0-9]{1,15}",
+       .max_length = 15,
+       .description = "the user's extension"},
       {.name = "password", .type = JsonType::kString, .required = true, .max_length = 256},
   }};
   router_.add({
@@ -62,17 +66,17 @@ void ApiService::add_auth_routes() {
                     audit(who, r.info.remote_ip, "auth.login", ext, {{"result", "failed"}});
                     return json_error(401, "bad_credentials", "wrong extension or password");
                   }
-                  audit(result.principal, r.info.remote_ip, "auth.login", ext,
-                        {{"result", "ok"}});
+                  audit(result.principal, r.info.remote_ip, "auth.login", ext, {{"result", "ok"}});
                   const auto ttl = options_.login.session_ttl.count();
                   auto res = json_response(
-                      200, nlohmann::json{{"token", result.token},
-                                          {"role", to_string(result.principal.role)},
-                                          {"extension", principal_json(result.principal)["extension"]},
-                                          {"expires_in", ttl}});
-                  std::string cookie = std::string(Authenticator::kCookie) + "=" + result.token +
-                                       "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
-                                       std::to_string(ttl);
+                      200,
+                      nlohmann::json{{"token", result.token},
+                                     {"role", to_string(result.principal.role)},
+                                     {"extension", principal_json(result.principal)["extension"]},
+                                     {"expires_in", ttl}});
+                  std::string cookie =
+                      std::string(Authenticator::kCookie) + "=" + result.token +
+                      "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(ttl);
                   if (r.info.tls) cookie += "; Secure";
                   res.set(http::field::set_cookie, cookie);
                   return res;
@@ -104,9 +108,8 @@ void ApiService::add_auth_routes() {
       .summary = "Who the credentials belong to",
       .tag = "auth",
       .response_schema = kPrincipalSchema,
-      .handler = [](ApiRequest r, Reply reply) {
-        reply(json_response(200, principal_json(r.principal)));
-      },
+      .handler = [](ApiRequest r,
+                    Reply reply) { reply(json_response(200, principal_json(r.principal))); },
   });
 }
 

@@ -1,7 +1,6 @@
 // Core state, read on the core thread: status, registrations, active calls,
 // configuration, Prometheus metrics.
 #include "api/api_service.hpp"
-
 #include "core/events/event_bus.hpp"
 
 namespace switchboard::api {
@@ -50,8 +49,7 @@ void ApiService::add_core_routes() {
                             {"sip", {{"type", "array"}, {"items", {{"type", "string"}}}}}}}},
       .handler =
           [this](ApiRequest, Reply reply) {
-            on_core([this] { return json_response(200, core_access_.status()); },
-                    std::move(reply));
+            on_core([this] { return json_response(200, core_access_.status()); }, std::move(reply));
           },
   });
   router_.add({
@@ -87,15 +85,16 @@ void ApiService::add_core_routes() {
       .tag = "calls",
       .query = {ext_param},
       .response_schema = list_schema(
-          "calls", {{"type", "object"},
-                    {"required", {"call_id", "state", "caller", "callee", "start", "legs"}},
-                    {"properties",
-                     {{"call_id", {{"type", "string"}}},
-                      {"state", {{"type", "string"}, {"enum", {"ringing", "answered", "held"}}}},
-                      {"caller", {{"type", "string"}}},
-                      {"callee", {{"type", "string"}}},
-                      {"start", {{"type", "string"}}},
-                      {"legs", {{"type", "array"}, {"items", object_schema({"party", "extension"})}}}}}}),
+          "calls",
+          {{"type", "object"},
+           {"required", {"call_id", "state", "caller", "callee", "start", "legs"}},
+           {"properties",
+            {{"call_id", {{"type", "string"}}},
+             {"state", {{"type", "string"}, {"enum", {"ringing", "answered", "held"}}}},
+             {"caller", {{"type", "string"}}},
+             {"callee", {{"type", "string"}}},
+             {"start", {{"type", "string"}}},
+             {"legs", {{"type", "array"}, {"items", object_schema({"party", "extension"})}}}}}}),
       .handler =
           [this](ApiRequest r, Reply reply) {
             on_core(
@@ -134,8 +133,7 @@ void ApiService::add_core_routes() {
       .response_schema = object_schema({"server", "api", "extensions"}),
       .handler =
           [this](ApiRequest, Reply reply) {
-            on_core([this] { return json_response(200, core_access_.config()); },
-                    std::move(reply));
+            on_core([this] { return json_response(200, core_access_.config()); }, std::move(reply));
           },
   });
   router_.add({
@@ -152,19 +150,31 @@ void ApiService::add_core_routes() {
                 [this] {
                   auto samples = core_access_.metrics();
                   const auto a = auth_.stats();
-                  samples.push_back({"switchboard_api_login_failures_total", MetricKind::kCounter,
-                                     "Failed API logins.", static_cast<double>(a.login_failures), {}});
-                  samples.push_back({"switchboard_api_lockouts_total", MetricKind::kCounter,
-                                     "API login lockouts.", static_cast<double>(a.lockouts), {}});
+                  samples.push_back({"switchboard_api_login_failures_total",
+                                     MetricKind::kCounter,
+                                     "Failed API logins.",
+                                     static_cast<double>(a.login_failures),
+                                     {}});
+                  samples.push_back({"switchboard_api_lockouts_total",
+                                     MetricKind::kCounter,
+                                     "API login lockouts.",
+                                     static_cast<double>(a.lockouts),
+                                     {}});
                   samples.push_back({"switchboard_api_rejected_credentials_total",
-                                     MetricKind::kCounter, "Requests with a bad token or cookie.",
-                                     static_cast<double>(a.rejected_credentials), {}});
-                  samples.push_back({"switchboard_event_subscribers", MetricKind::kGauge,
+                                     MetricKind::kCounter,
+                                     "Requests with a bad token or cookie.",
+                                     static_cast<double>(a.rejected_credentials),
+                                     {}});
+                  samples.push_back({"switchboard_event_subscribers",
+                                     MetricKind::kGauge,
                                      "WebSocket event subscribers.",
-                                     static_cast<double>(events_.subscribers()), {}});
+                                     static_cast<double>(events_.subscribers()),
+                                     {}});
                   samples.push_back({"switchboard_event_subscribers_dropped_total",
-                                     MetricKind::kCounter, "Slow event subscribers dropped.",
-                                     static_cast<double>(events_.dropped()), {}});
+                                     MetricKind::kCounter,
+                                     "Slow event subscribers dropped.",
+                                     static_cast<double>(events_.dropped()),
+                                     {}});
                   for (auto& s : process_metrics()) samples.push_back(std::move(s));
                   return text_response(200, to_prometheus(samples), "text/plain; version=0.0.4");
                 },

@@ -3,7 +3,6 @@
 // caller profiles). Extensions from the config file are read-only here: the
 // file wins at every reload, so changing them through the API would not last.
 #include "api/api_service.hpp"
-
 #include "sip/digest.hpp"
 #include "store/extension_repository.hpp"
 
@@ -14,9 +13,12 @@ namespace http = boost::beast::http;
 namespace {
 
 nlohmann::json to_json(const store::Extension& e) {
-  return {{"number", e.number},         {"name", e.name},
-          {"email", e.email},           {"allow_external", e.allow_external},
-          {"enabled", e.enabled},       {"source", store::to_string(e.source)},
+  return {{"number", e.number},
+          {"name", e.name},
+          {"email", e.email},
+          {"allow_external", e.allow_external},
+          {"enabled", e.enabled},
+          {"source", store::to_string(e.source)},
           {"created_at", store::to_iso(e.created_at)}};
 }
 
@@ -47,16 +49,21 @@ bool may_see(const Principal& p, const std::string& number) {
 void ApiService::add_extension_routes() {
   std::vector<FieldSpec> fields = {
       {.name = "name", .type = JsonType::kString, .max_length = 100},
-      {.name = "password", .type = JsonType::kString, .pattern = ".{8,}", .max_length = 128,
+      {.name = "password",
+       .type = JsonType::kString,
+       .pattern = ".{8,}",
+       .max_length = 128,
        .description = "SIP digest password (8+ characters); only its HA1s are stored"},
       {.name = "email", .type = JsonType::kString, .max_length = 254},
       {.name = "allow_external", .type = JsonType::kBoolean},
       {.name = "enabled", .type = JsonType::kBoolean},
   };
   ObjectSchema create{fields};
-  create.fields.insert(create.fields.begin(),
-                       {.name = "number", .type = JsonType::kString, .required = true,
-                        .pattern = "[0-9]{1,15}", .max_length = 15});
+  create.fields.insert(create.fields.begin(), {.name = "number",
+                                               .type = JsonType::kString,
+                                               .required = true,
+                                               .pattern = "[0-9]{1,15}",
+                                               .max_length = 15});
   create.fields[1].required = true;  // name
   create.fields[2].required = true;  // password
   ObjectSchema update{fields};
@@ -188,7 +195,8 @@ void ApiService::add_extension_routes() {
       .tag = "extensions",
       .body = update,
       .response_schema = kExtensionSchema,
-      .handler = [modify](ApiRequest r, Reply reply) { modify(std::move(r), std::move(reply), false); },
+      .handler = [modify](ApiRequest r,
+                          Reply reply) { modify(std::move(r), std::move(reply), false); },
   });
   router_.add({
       .method = http::verb::delete_,
@@ -198,7 +206,8 @@ void ApiService::add_extension_routes() {
       .tag = "extensions",
       .success_status = 204,
       .response_schema = nullptr,
-      .handler = [modify](ApiRequest r, Reply reply) { modify(std::move(r), std::move(reply), true); },
+      .handler = [modify](ApiRequest r,
+                          Reply reply) { modify(std::move(r), std::move(reply), true); },
   });
 }
 

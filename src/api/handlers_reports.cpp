@@ -1,8 +1,7 @@
 // The store's reports: CDR (filtered, paginated, CSV), statistics, audit log.
-#include "api/api_service.hpp"
-
 #include <charconv>
 
+#include "api/api_service.hpp"
 #include "store/audit_repository.hpp"
 #include "store/cdr_repository.hpp"
 
@@ -25,8 +24,8 @@ std::optional<store::Timestamp> time_param(const ApiRequest& r, const char* name
   return *t;
 }
 
-std::int64_t int_param(const ApiRequest& r, const char* name, std::int64_t def,
-                       std::int64_t lo, std::int64_t hi) {
+std::int64_t int_param(const ApiRequest& r, const char* name, std::int64_t def, std::int64_t lo,
+                       std::int64_t hi) {
   auto it = r.query.find(name);
   if (it == r.query.end()) return def;
   std::int64_t n = 0;
@@ -180,8 +179,8 @@ void ApiService::add_report_routes() {
                   for (const auto& c : page->items) {
                     csv += std::to_string(c.id) + "," + csv_field(c.call_id) + "," +
                            csv_field(c.caller) + "," + csv_field(c.callee) + "," +
-                           store::to_string(c.direction) + "," + store::to_iso(c.start_time) +
-                           "," + (c.answer_time ? store::to_iso(*c.answer_time) : "") + "," +
+                           store::to_string(c.direction) + "," + store::to_iso(c.start_time) + "," +
+                           (c.answer_time ? store::to_iso(*c.answer_time) : "") + "," +
                            store::to_iso(c.end_time) + "," + std::to_string(c.duration_s) + "," +
                            std::to_string(c.billsec_s) + "," + store::to_string(c.disposition) +
                            "," + csv_field(c.hangup_cause) + "\r\n";
@@ -199,7 +198,8 @@ void ApiService::add_report_routes() {
       .method = http::verb::get,
       .path = "/api/v1/statistics",
       .permission = Permission::kStatsRead,
-      .summary = "Daily totals, answer rate, average duration, per extension (default: last 7 days)",
+      .summary =
+          "Daily totals, answer rate, average duration, per extension (default: last 7 days)",
       .tag = "cdr",
       .query = {{"from", JsonType::kString, "ISO-8601"}, {"to", JsonType::kString, "ISO-8601"}},
       .response_schema =
@@ -210,9 +210,21 @@ void ApiService::add_report_routes() {
               {{"type", "object"},
                {"required", {"total", "answered", "answer_rate", "avg_billsec"}},
                {"properties",
-                {{"total", integer}, {"answered", integer}, {"answer_rate", num}, {"avg_billsec", num}}}}},
-             {"daily", {{"type", "array"}, {"items", {{"type", "object"}, {"required", {"day", "total", "answered", "answer_rate", "avg_billsec"}}}}}},
-             {"extensions", {{"type", "array"}, {"items", {{"type", "object"}, {"required", {"extension", "outgoing", "incoming", "answered", "avg_billsec"}}}}}}}}},
+                {{"total", integer},
+                 {"answered", integer},
+                 {"answer_rate", num},
+                 {"avg_billsec", num}}}}},
+             {"daily",
+              {{"type", "array"},
+               {"items",
+                {{"type", "object"},
+                 {"required", {"day", "total", "answered", "answer_rate", "avg_billsec"}}}}}},
+             {"extensions",
+              {{"type", "array"},
+               {"items",
+                {{"type", "object"},
+                 {"required",
+                  {"extension", "outgoing", "incoming", "answered", "avg_billsec"}}}}}}}}},
       .handler =
           [this, guarded](ApiRequest r, Reply reply) {
             guarded(
@@ -227,20 +239,28 @@ void ApiService::add_report_routes() {
                   std::int64_t total = 0, answered = 0;
                   double billsec = 0;
                   for (const auto& d : *daily) {
-                    days.push_back({{"day", d.day}, {"total", d.total}, {"answered", d.answered},
-                                    {"answer_rate", d.answer_rate}, {"avg_billsec", d.avg_billsec}});
+                    days.push_back({{"day", d.day},
+                                    {"total", d.total},
+                                    {"answered", d.answered},
+                                    {"answer_rate", d.answer_rate},
+                                    {"avg_billsec", d.avg_billsec}});
                     total += d.total;
                     answered += d.answered;
                     billsec += d.avg_billsec * static_cast<double>(d.answered);
                   }
                   for (const auto& e : *per_ext) {
-                    exts.push_back({{"extension", e.extension}, {"outgoing", e.outgoing},
-                                    {"incoming", e.incoming}, {"answered", e.answered},
-                                    {"total_billsec", e.total_billsec}, {"avg_billsec", e.avg_billsec}});
+                    exts.push_back({{"extension", e.extension},
+                                    {"outgoing", e.outgoing},
+                                    {"incoming", e.incoming},
+                                    {"answered", e.answered},
+                                    {"total_billsec", e.total_billsec},
+                                    {"avg_billsec", e.avg_billsec}});
                   }
                   nlohmann::json totals = {
-                      {"total", total}, {"answered", answered},
-                      {"answer_rate", total ? static_cast<double>(answered) / static_cast<double>(total) : 0.0},
+                      {"total", total},
+                      {"answered", answered},
+                      {"answer_rate",
+                       total ? static_cast<double>(answered) / static_cast<double>(total) : 0.0},
                       {"avg_billsec", answered ? billsec / static_cast<double>(answered) : 0.0}};
                   return json_response(200, nlohmann::json{{"from", store::to_iso(from)},
                                                            {"to", store::to_iso(to)},
@@ -264,8 +284,9 @@ void ApiService::add_report_routes() {
                 {"limit", JsonType::kInteger, "page size"},
                 {"offset", JsonType::kInteger, "entries to skip"}},
       .response_schema = page_schema(
-          "entries", {{"type", "object"},
-                      {"required", {"id", "at", "actor", "source_ip", "action", "target", "details"}}}),
+          "entries",
+          {{"type", "object"},
+           {"required", {"id", "at", "actor", "source_ip", "action", "target", "details"}}}),
       .handler =
           [this, guarded](ApiRequest r, Reply reply) {
             guarded(
@@ -281,10 +302,14 @@ void ApiService::add_report_routes() {
                   if (!page) return json_error(500, "store_error", "the store failed");
                   nlohmann::json items = nlohmann::json::array();
                   for (const auto& e : page->items) {
-                    items.push_back({{"id", e.id}, {"at", store::to_iso(e.at)}, {"actor", e.actor},
-                                     {"source_ip", e.source_ip}, {"action", e.action},
-                                     {"target", e.target},
-                                     {"details", nlohmann::json::parse(e.details, nullptr, false)}});
+                    items.push_back(
+                        {{"id", e.id},
+                         {"at", store::to_iso(e.at)},
+                         {"actor", e.actor},
+                         {"source_ip", e.source_ip},
+                         {"action", e.action},
+                         {"target", e.target},
+                         {"details", nlohmann::json::parse(e.details, nullptr, false)}});
                   }
                   return json_response(200, nlohmann::json{{"entries", items},
                                                            {"total", page->total},

@@ -1,10 +1,11 @@
 #include "api/http_server.hpp"
 
+#include <openssl/ssl.h>
+
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/ssl.hpp>
-#include <openssl/ssl.h>
 
 #include "api/http_session.hpp"
 #include "common/log.hpp"
@@ -39,7 +40,9 @@ HttpServer::HttpServer(HttpServerOptions options, Dispatcher dispatcher)
       cors_(options_.enable_cors, options_.cors_origins),
       acceptor_(io_) {}
 
-HttpServer::~HttpServer() { stop(); }
+HttpServer::~HttpServer() {
+  stop();
+}
 
 void HttpServer::websocket(std::string path, WsUpgrade upgrade) {
   upgrades_.emplace_back(std::move(path), std::move(upgrade));
@@ -69,8 +72,7 @@ Result<uint16_t> HttpServer::start() {
     if (!ec) ssl_->use_private_key_file(options_.tls_key_file, asio::ssl::context::pem, ec);
     if (ec) {
       ssl_.reset();
-      return make_error(ErrorCode::kInvalidArgument,
-                        "API TLS certificate/key: " + ec.message());
+      return make_error(ErrorCode::kInvalidArgument, "API TLS certificate/key: " + ec.message());
     }
   }
   beast::error_code ec;

@@ -4,13 +4,12 @@
 // upgrades to WsSession. Internal to the server.
 #pragma once
 
-#include <memory>
-#include <optional>
-
 #include <boost/asio/post.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
+#include <memory>
+#include <optional>
 
 #include "api/http_server.hpp"
 #include "api/ws_session.hpp"
@@ -39,18 +38,16 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     const int secs = requests_ == 0 ? server_.options().read_timeout_seconds
                                     : server_.options().idle_timeout_seconds;
     boost::beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(secs));
-    boost::beast::http::async_read(
-        stream_, buffer_, *parser_,
-        [self = this->shared_from_this()](boost::beast::error_code ec, size_t) {
-          self->on_read(ec);
-        });
+    boost::beast::http::async_read(stream_, buffer_, *parser_,
+                                   [self = this->shared_from_this()](
+                                       boost::beast::error_code ec, size_t) { self->on_read(ec); });
   }
 
   void on_read(boost::beast::error_code ec) {
     namespace http = boost::beast::http;
     if (ec == http::error::end_of_stream || ec == boost::beast::error::timeout ||
-        ec == boost::asio::error::operation_aborted ||
-        ec == boost::asio::error::connection_reset || ec == boost::asio::error::eof) {
+        ec == boost::asio::error::operation_aborted || ec == boost::asio::error::connection_reset ||
+        ec == boost::asio::error::eof) {
       return close();
     }
     if (ec) {
@@ -77,9 +74,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
       res.version(version);
       res.keep_alive(keep_alive && res.keep_alive());
       self->server_.cors().decorate(origin, res);
-      boost::asio::post(self->stream_.get_executor(), [self, res = std::move(res)]() mutable {
-        self->write(std::move(res));
-      });
+      boost::asio::post(self->stream_.get_executor(),
+                        [self, res = std::move(res)]() mutable { self->write(std::move(res)); });
     });
   }
 

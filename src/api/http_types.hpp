@@ -1,12 +1,11 @@
 // The HTTP vocabulary shared by the server, the router and the handlers.
 #pragma once
 
+#include <boost/beast/http.hpp>
 #include <functional>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
-
-#include <boost/beast/http.hpp>
-#include <nlohmann/json_fwd.hpp>
 
 namespace switchboard::api {
 
@@ -22,8 +21,12 @@ struct RequestInfo {
 };
 
 /// Boost 1.74's beast::string_view is boost::string_view: these cross over.
-inline std::string_view sv(boost::beast::string_view s) { return {s.data(), s.size()}; }
-inline boost::beast::string_view bsv(std::string_view s) { return {s.data(), s.size()}; }
+inline std::string_view sv(boost::beast::string_view s) {
+  return {s.data(), s.size()};
+}
+inline boost::beast::string_view bsv(std::string_view s) {
+  return {s.data(), s.size()};
+}
 
 /// A JSON response with the right headers.
 Response json_response(unsigned status, std::string body, unsigned version = 11,

@@ -6,9 +6,12 @@ namespace switchboard::api {
 
 const char* to_string(JsonType t) {
   switch (t) {
-    case JsonType::kString: return "string";
-    case JsonType::kInteger: return "integer";
-    case JsonType::kBoolean: return "boolean";
+    case JsonType::kString:
+      return "string";
+    case JsonType::kInteger:
+      return "integer";
+    case JsonType::kBoolean:
+      return "boolean";
   }
   return "string";
 }
@@ -17,9 +20,12 @@ namespace {
 
 bool has_type(const nlohmann::json& v, JsonType t) {
   switch (t) {
-    case JsonType::kString: return v.is_string();
-    case JsonType::kInteger: return v.is_number_integer();
-    case JsonType::kBoolean: return v.is_boolean();
+    case JsonType::kString:
+      return v.is_string();
+    case JsonType::kInteger:
+      return v.is_number_integer();
+    case JsonType::kBoolean:
+      return v.is_boolean();
   }
   return false;
 }
@@ -38,8 +44,7 @@ std::optional<std::string> check_field(const FieldSpec& f, const nlohmann::json&
   if (f.type == JsonType::kInteger) {
     const auto n = v.get<std::int64_t>();
     if (n < f.minimum || n > f.maximum) {
-      return "out of range [" + std::to_string(f.minimum) + ", " + std::to_string(f.maximum) +
-             "]";
+      return "out of range [" + std::to_string(f.minimum) + ", " + std::to_string(f.maximum) + "]";
     }
   }
   return std::nullopt;

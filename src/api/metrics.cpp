@@ -1,10 +1,10 @@
 #include "api/metrics.hpp"
 
-#include <fstream>
-#include <sstream>
-
 #include <fmt/format.h>
 #include <unistd.h>
+
+#include <fstream>
+#include <sstream>
 
 namespace switchboard::api {
 
@@ -65,13 +65,17 @@ std::vector<MetricSample> process_metrics() {
       if (i == 15) stime = std::stod(field);
     }
     const double hz = static_cast<double>(sysconf(_SC_CLK_TCK));
-    out.push_back({"process_cpu_seconds_total", MetricKind::kCounter,
-                   "User and system CPU time spent in seconds.", (utime + stime) / hz, {}});
+    out.push_back({"process_cpu_seconds_total",
+                   MetricKind::kCounter,
+                   "User and system CPU time spent in seconds.",
+                   (utime + stime) / hz,
+                   {}});
   }
   std::ifstream statm("/proc/self/statm");
   long pages_total = 0, pages_resident = 0;
   if (statm >> pages_total >> pages_resident) {
-    out.push_back({"process_resident_memory_bytes", MetricKind::kGauge,
+    out.push_back({"process_resident_memory_bytes",
+                   MetricKind::kGauge,
                    "Resident memory size in bytes.",
                    static_cast<double>(pages_resident) * static_cast<double>(sysconf(_SC_PAGESIZE)),
                    {}});

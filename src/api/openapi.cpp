@@ -14,15 +14,17 @@ nlohmann::json error_schema() {
 namespace {
 
 nlohmann::json error_response(const char* what) {
-  return {{"description", what},
-          {"content", {{"application/json", {{"schema", {{"$ref", "#/components/schemas/Error"}}}}}}}};
+  return {
+      {"description", what},
+      {"content", {{"application/json", {{"schema", {{"$ref", "#/components/schemas/Error"}}}}}}}};
 }
 
 nlohmann::json operation(const RouteSpec& r) {
-  nlohmann::json op = {{"summary", r.summary},
-                       {"operationId", std::string(boost::beast::http::to_string(r.method)) + " " + r.path},
-                       {"tags", {r.tag}},
-                       {"x-permission", to_string(r.permission)}};
+  nlohmann::json op = {
+      {"summary", r.summary},
+      {"operationId", std::string(boost::beast::http::to_string(r.method)) + " " + r.path},
+      {"tags", {r.tag}},
+      {"x-permission", to_string(r.permission)}};
   nlohmann::json params = nlohmann::json::array();
   // Path parameters, in the order of the template.
   for (size_t i = r.path.find('{'); i != std::string::npos; i = r.path.find('{', i + 1)) {

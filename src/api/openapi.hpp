@@ -3,9 +3,8 @@
 // document cannot drift from what the server does.
 #pragma once
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "api/router.hpp"
 

@@ -4,9 +4,12 @@ namespace switchboard::api {
 
 const char* to_string(Role r) {
   switch (r) {
-    case Role::kUser: return "user";
-    case Role::kOperator: return "operator";
-    case Role::kAdmin: return "admin";
+    case Role::kUser:
+      return "user";
+    case Role::kOperator:
+      return "operator";
+    case Role::kAdmin:
+      return "admin";
   }
   return "user";
 }
@@ -20,19 +23,32 @@ std::optional<Role> role_from(std::string_view text) {
 
 const char* to_string(Permission p) {
   switch (p) {
-    case Permission::kPublic: return "public";
-    case Permission::kStatusRead: return "status:read";
-    case Permission::kExtensionsRead: return "extensions:read";
-    case Permission::kExtensionsWrite: return "extensions:write";
-    case Permission::kRegistrationsRead: return "registrations:read";
-    case Permission::kCallsRead: return "calls:read";
-    case Permission::kCallsControl: return "calls:control";
-    case Permission::kCdrRead: return "cdr:read";
-    case Permission::kStatsRead: return "stats:read";
-    case Permission::kConfigRead: return "config:read";
-    case Permission::kAuditRead: return "audit:read";
-    case Permission::kMetricsRead: return "metrics:read";
-    case Permission::kEventsRead: return "events:read";
+    case Permission::kPublic:
+      return "public";
+    case Permission::kStatusRead:
+      return "status:read";
+    case Permission::kExtensionsRead:
+      return "extensions:read";
+    case Permission::kExtensionsWrite:
+      return "extensions:write";
+    case Permission::kRegistrationsRead:
+      return "registrations:read";
+    case Permission::kCallsRead:
+      return "calls:read";
+    case Permission::kCallsControl:
+      return "calls:control";
+    case Permission::kCdrRead:
+      return "cdr:read";
+    case Permission::kStatsRead:
+      return "stats:read";
+    case Permission::kConfigRead:
+      return "config:read";
+    case Permission::kAuditRead:
+      return "audit:read";
+    case Permission::kMetricsRead:
+      return "metrics:read";
+    case Permission::kEventsRead:
+      return "events:read";
   }
   return "?";
 }

@@ -33,8 +33,7 @@ class WsListener {
 
 /// Decides an upgrade request: a Response refuses it (401, 403, 404), a
 /// listener accepts it.
-using WsUpgrade =
-    std::function<std::variant<Response, std::shared_ptr<WsListener>>(const Request&,
-                                                                       const RequestInfo&)>;
+using WsUpgrade = std::function<std::variant<Response, std::shared_ptr<WsListener>>(
+    const Request&, const RequestInfo&)>;
 
 }  // namespace switchboard::api

@@ -4,13 +4,12 @@
 // server.
 #pragma once
 
-#include <deque>
-#include <memory>
-#include <mutex>
-
 #include <boost/asio/post.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
+#include <deque>
+#include <memory>
+#include <mutex>
 
 #include "api/websocket.hpp"
 

@@ -1,8 +1,8 @@
 #include "app/admin_cli.hpp"
 
-#include <iostream>
-
 #include <fmt/format.h>
+
+#include <iostream>
 
 #include "api/auth_crypto.hpp"
 #include "api/rbac.hpp"

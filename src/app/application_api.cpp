@@ -2,6 +2,7 @@
 // method runs on the core thread (the API posts into core_), so it reads
 // registrar and call state directly.
 #include <fmt/format.h>
+
 #include <nlohmann/json.hpp>
 
 #include "api/api_service.hpp"
@@ -80,7 +81,9 @@ void Application::extensions_changed() {
   });
 }
 
-nlohmann::json Application::status() { return nlohmann::json::parse(status_json()); }
+nlohmann::json Application::status() {
+  return nlohmann::json::parse(status_json());
+}
 
 nlohmann::json Application::registrations(const std::optional<std::string>& extension) {
   nlohmann::json list = nlohmann::json::array();
@@ -88,17 +91,18 @@ nlohmann::json Application::registrations(const std::optional<std::string>& exte
   const auto now = store::system_now();
   registrar_->for_each([&](const core::Binding& b) {
     if (extension && b.aor != *extension) return;
-    list.push_back({{"extension", b.aor},
-                    {"contact", b.contact},
-                    {"instance", b.instance},
-                    {"reg_id", b.reg_id},
-                    {"transport", sip::to_string(b.protocol)},
-                    {"source", fmt::format("{}:{}", b.source_ip.to_string(), b.source_port)},
-                    {"path", b.path},
-                    {"user_agent", b.user_agent},
-                    {"state", core::to_string(b.state)},
-                    {"expires_in",
-                     std::chrono::duration_cast<std::chrono::seconds>(b.expires_at - now).count()}});
+    list.push_back(
+        {{"extension", b.aor},
+         {"contact", b.contact},
+         {"instance", b.instance},
+         {"reg_id", b.reg_id},
+         {"transport", sip::to_string(b.protocol)},
+         {"source", fmt::format("{}:{}", b.source_ip.to_string(), b.source_port)},
+         {"path", b.path},
+         {"user_agent", b.user_agent},
+         {"state", core::to_string(b.state)},
+         {"expires_in",
+          std::chrono::duration_cast<std::chrono::seconds>(b.expires_at - now).count()}});
   });
   return list;
 }
@@ -109,16 +113,17 @@ nlohmann::json Application::calls(const std::optional<std::string>& extension) {
   for (const auto& [id, c] : call_tracker_->active()) {
     const auto& r = c.record;
     if (extension && r.caller != *extension && r.callee != *extension) continue;
-    nlohmann::json j = {{"call_id", id},
-                        {"state", c.state},
-                        {"caller", r.caller},
-                        {"caller_name", r.caller_name},
-                        {"callee", r.callee},
-                        {"dialed", r.dialed},
-                        {"start", store::to_iso(r.start)},
-                        {"legs",
-                         {{{"party", "caller"}, {"extension", r.caller}, {"user_agent", r.caller_user_agent}},
-                          {{"party", "callee"}, {"extension", r.callee}, {"user_agent", r.callee_user_agent}}}}};
+    nlohmann::json j = {
+        {"call_id", id},
+        {"state", c.state},
+        {"caller", r.caller},
+        {"caller_name", r.caller_name},
+        {"callee", r.callee},
+        {"dialed", r.dialed},
+        {"start", store::to_iso(r.start)},
+        {"legs",
+         {{{"party", "caller"}, {"extension", r.caller}, {"user_agent", r.caller_user_agent}},
+          {{"party", "callee"}, {"extension", r.callee}, {"user_agent", r.callee_user_agent}}}}};
     if (r.answer) j["answer"] = store::to_iso(*r.answer);
     if (!r.codec.empty()) j["codec"] = r.codec;
     list.push_back(std::move(j));
@@ -134,26 +139,38 @@ nlohmann::json Application::config() {
   const auto& c = *config_;
   nlohmann::json exts = nlohmann::json::array();
   for (const auto& e : c.extensions) {
-    exts.push_back({{"number", e.number}, {"name", e.name}, {"email", e.email},
-                    {"allow_external", e.allow_external}, {"password", kRedacted},
+    exts.push_back({{"number", e.number},
+                    {"name", e.name},
+                    {"email", e.email},
+                    {"allow_external", e.allow_external},
+                    {"password", kRedacted},
                     {"voicemail_pin", e.voicemail_pin.empty() ? "" : kRedacted}});
   }
   nlohmann::json trunks = nlohmann::json::array();
   for (const auto& t : c.trunks) {
-    trunks.push_back({{"name", t.name}, {"host", t.host}, {"port", t.port},
-                      {"transport", t.transport}, {"username", t.username},
+    trunks.push_back({{"name", t.name},
+                      {"host", t.host},
+                      {"port", t.port},
+                      {"transport", t.transport},
+                      {"username", t.username},
                       {"password", t.password.empty() ? "" : kRedacted}});
   }
   const auto& s = c.security;
   return {
       {"server",
-       {{"sip_host", c.server.sip_host}, {"sip_port", c.server.sip_port},
-        {"external_ip", c.server.external_ip}, {"rtp_port_range_start", c.server.rtp_port_range_start},
-        {"rtp_port_range_end", c.server.rtp_port_range_end}, {"server_name", c.server.server_name},
+       {{"sip_host", c.server.sip_host},
+        {"sip_port", c.server.sip_port},
+        {"external_ip", c.server.external_ip},
+        {"rtp_port_range_start", c.server.rtp_port_range_start},
+        {"rtp_port_range_end", c.server.rtp_port_range_end},
+        {"server_name", c.server.server_name},
         {"sip_domain", c.server.effective_sip_domain()}}},
       {"api",
-       {{"host", c.api.host}, {"port", c.api.port}, {"enable_cors", c.api.enable_cors},
-        {"cors_origins", c.api.cors_origins}, {"tls", !c.api.tls_cert_file.empty()}}},
+       {{"host", c.api.host},
+        {"port", c.api.port},
+        {"enable_cors", c.api.enable_cors},
+        {"cors_origins", c.api.cors_origins},
+        {"tls", !c.api.tls_cert_file.empty()}}},
       {"extensions", exts},
       {"dialplan",
        {{"internal_pattern", c.dialplan.internal_pattern},
@@ -164,18 +181,25 @@ nlohmann::json Application::config() {
         {"external_pattern", c.dialplan.external_pattern}}},
       {"security",
        {{"require_authentication", s.require_authentication},
-        {"max_failed_attempts", s.max_failed_attempts}, {"ban_duration", s.ban_duration},
-        {"enable_tls", s.enable_tls}, {"ip_allow_list", s.ip_allow_list},
-        {"digest_algorithms", s.digest_algorithms}, {"failure_window", s.failure_window},
+        {"max_failed_attempts", s.max_failed_attempts},
+        {"ban_duration", s.ban_duration},
+        {"enable_tls", s.enable_tls},
+        {"ip_allow_list", s.ip_allow_list},
+        {"digest_algorithms", s.digest_algorithms},
+        {"failure_window", s.failure_window},
         {"rate_limit_per_second", s.rate_limit_per_second}}},
       {"registrar",
-       {{"min_expires", c.registrar.min_expires}, {"max_expires", c.registrar.max_expires},
-        {"default_expires", c.registrar.default_expires}, {"max_contacts", c.registrar.max_contacts}}},
+       {{"min_expires", c.registrar.min_expires},
+        {"max_expires", c.registrar.max_expires},
+        {"default_expires", c.registrar.default_expires},
+        {"max_contacts", c.registrar.max_contacts}}},
       {"voicemail",
        {{"no_answer_timeout", c.voicemail.no_answer_timeout},
-        {"smtp", {{"host", c.voicemail.smtp.host}, {"port", c.voicemail.smtp.port},
-                  {"username", c.voicemail.smtp.username},
-                  {"password", c.voicemail.smtp.password.empty() ? "" : kRedacted}}}}},
+        {"smtp",
+         {{"host", c.voicemail.smtp.host},
+          {"port", c.voicemail.smtp.port},
+          {"username", c.voicemail.smtp.username},
+          {"password", c.voicemail.smtp.password.empty() ? "" : kRedacted}}}}},
       {"trunks", trunks},
       {"database",
        {{"url", c.database.url.empty() ? "" : store::redact_url(c.database.url.reveal())},

@@ -46,9 +46,9 @@ Result<ApiToken> ApiTokenRepository::create(const ApiToken& token) {
 }
 
 Result<ApiToken> ApiTokenRepository::find_by_hash(std::string_view token_hash) {
-  auto r = db_.exec("SELECT " + std::string(kColumns) +
-                        " FROM api_tokens WHERE token_hash = ? AND revoked = 0",
-                    {std::string(token_hash)});
+  auto r = db_.exec(
+      "SELECT " + std::string(kColumns) + " FROM api_tokens WHERE token_hash = ? AND revoked = 0",
+      {std::string(token_hash)});
   if (!r) return detail::with_context(r.error(), "find token");
   if (r->empty()) return make_error(ErrorCode::kNotFound, "no such token");
   return from_row((*r)[0]);

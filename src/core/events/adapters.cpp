@@ -8,12 +8,18 @@ namespace {
 
 EventType type_of(CallEventKind k) {
   switch (k) {
-    case CallEventKind::kStarted: return EventType::kCallStarted;
-    case CallEventKind::kRinging: return EventType::kCallRinging;
-    case CallEventKind::kAnswered: return EventType::kCallAnswered;
-    case CallEventKind::kHeld: return EventType::kCallHeld;
-    case CallEventKind::kResumed: return EventType::kCallResumed;
-    case CallEventKind::kEnded: return EventType::kCallEnded;
+    case CallEventKind::kStarted:
+      return EventType::kCallStarted;
+    case CallEventKind::kRinging:
+      return EventType::kCallRinging;
+    case CallEventKind::kAnswered:
+      return EventType::kCallAnswered;
+    case CallEventKind::kHeld:
+      return EventType::kCallHeld;
+    case CallEventKind::kResumed:
+      return EventType::kCallResumed;
+    case CallEventKind::kEnded:
+      return EventType::kCallEnded;
   }
   return EventType::kCallStarted;
 }

@@ -12,12 +12,9 @@ struct TypeName {
 };
 
 constexpr TypeName kNames[] = {
-    {EventType::kRegistration, "registration"},
-    {EventType::kCallStarted, "call.started"},
-    {EventType::kCallRinging, "call.ringing"},
-    {EventType::kCallAnswered, "call.answered"},
-    {EventType::kCallHeld, "call.held"},
-    {EventType::kCallResumed, "call.resumed"},
+    {EventType::kRegistration, "registration"}, {EventType::kCallStarted, "call.started"},
+    {EventType::kCallRinging, "call.ringing"},  {EventType::kCallAnswered, "call.answered"},
+    {EventType::kCallHeld, "call.held"},        {EventType::kCallResumed, "call.resumed"},
     {EventType::kCallEnded, "call.ended"},
 };
 
@@ -78,13 +75,12 @@ void EventBus::publish(const Event& event) {
       continue;
     }
     if (rest.empty()) {
-      nlohmann::json j = {{"type", to_string(event.type)},
-                          {"time", store::to_iso(now_())},
-                          {"data", event.data}};
+      nlohmann::json j = {
+          {"type", to_string(event.type)}, {"time", store::to_iso(now_())}, {"data", event.data}};
       rest = j.dump().substr(1);  // without the opening brace
     }
-    auto text = std::make_shared<const std::string>(
-        "{\"seq\":" + std::to_string(++it->sent) + "," + rest);
+    auto text =
+        std::make_shared<const std::string>("{\"seq\":" + std::to_string(++it->sent) + "," + rest);
     if (it->sink(text)) {
       ++it;
     } else {

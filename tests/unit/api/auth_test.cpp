@@ -1,6 +1,7 @@
+#include "api/auth.hpp"
+
 #include <gtest/gtest.h>
 
-#include "api/auth.hpp"
 #include "api/auth_crypto.hpp"
 #include "api/rbac.hpp"
 
@@ -16,7 +17,8 @@ TEST(AuthCrypto, TokensAreRandomAndHashedWithSha256) {
 }
 
 TEST(AuthCrypto, PasswordsAreSaltedPbkdf2) {
-  const auto h1 = hash_password("Correct-horse-1", 1000), h2 = hash_password("Correct-horse-1", 1000);
+  const auto h1 = hash_password("Correct-horse-1", 1000),
+             h2 = hash_password("Correct-horse-1", 1000);
   EXPECT_NE(h1, h2);  // salted
   EXPECT_EQ(h1.substr(0, 19), "pbkdf2-sha256$1000$");
   EXPECT_TRUE(verify_password("Correct-horse-1", h1));
@@ -36,12 +38,18 @@ TEST(Rbac, TheMatrix) {
     bool user, op, admin;
   };
   const Row rows[] = {
-      {P::kPublic, true, true, true},           {P::kStatusRead, true, true, true},
-      {P::kExtensionsRead, true, true, true},   {P::kRegistrationsRead, true, true, true},
-      {P::kCallsRead, true, true, true},        {P::kCdrRead, true, true, true},
-      {P::kEventsRead, true, true, true},       {P::kCallsControl, false, true, true},
-      {P::kStatsRead, false, true, true},       {P::kMetricsRead, false, true, true},
-      {P::kExtensionsWrite, false, false, true}, {P::kConfigRead, false, false, true},
+      {P::kPublic, true, true, true},
+      {P::kStatusRead, true, true, true},
+      {P::kExtensionsRead, true, true, true},
+      {P::kRegistrationsRead, true, true, true},
+      {P::kCallsRead, true, true, true},
+      {P::kCdrRead, true, true, true},
+      {P::kEventsRead, true, true, true},
+      {P::kCallsControl, false, true, true},
+      {P::kStatsRead, false, true, true},
+      {P::kMetricsRead, false, true, true},
+      {P::kExtensionsWrite, false, false, true},
+      {P::kConfigRead, false, false, true},
       {P::kAuditRead, false, false, true},
   };
   for (const auto& r : rows) {

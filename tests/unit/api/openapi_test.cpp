@@ -1,15 +1,15 @@
 // The OpenAPI document of the real route table (ApiService with a store and
 // executors, never started): every route in it exactly once, with its
 // permission, parameters and schemas; nothing else.
+#include "api/openapi.hpp"
+
 #include <gtest/gtest.h>
 
+#include <boost/asio/io_context.hpp>
 #include <filesystem>
 #include <set>
 
-#include <boost/asio/io_context.hpp>
-
 #include "api/api_service.hpp"
-#include "api/openapi.hpp"
 #include "core/events/event_bus.hpp"
 #include "store/migrations.hpp"
 

@@ -1,9 +1,10 @@
+#include "api/router.hpp"
+
 #include <gtest/gtest.h>
 
 #include "api/cors.hpp"
 #include "api/json_schema.hpp"
 #include "api/metrics.hpp"
-#include "api/router.hpp"
 
 namespace switchboard::api {
 namespace {
@@ -42,7 +43,8 @@ TEST(Router, QueryStringsDecodeAndValidate) {
   EXPECT_EQ(q->at("x"), "a b");
   EXPECT_FALSE(parse_query("a=%4"));
   EXPECT_FALSE(parse_query("a=%zz"));
-  std::vector<QueryParam> spec = {{"limit", JsonType::kInteger, ""}, {"extension", JsonType::kString, ""}};
+  std::vector<QueryParam> spec = {{"limit", JsonType::kInteger, ""},
+                                  {"extension", JsonType::kString, ""}};
   EXPECT_FALSE(validate_query(spec, {{"limit", "10"}, {"extension", "1001"}}));
   auto err = validate_query(spec, {{"limit", "10x"}});
   ASSERT_TRUE(err);
@@ -55,7 +57,10 @@ TEST(Router, QueryStringsDecodeAndValidate) {
 
 TEST(JsonSchema, RejectsUnknownFieldsWrongTypesMissingAndOutOfBounds) {
   ObjectSchema s{{
-      {.name = "number", .type = JsonType::kString, .required = true, .pattern = "[0-9]{1,4}",
+      {.name = "number",
+       .type = JsonType::kString,
+       .required = true,
+       .pattern = "[0-9]{1,4}",
        .max_length = 4},
       {.name = "enabled", .type = JsonType::kBoolean},
       {.name = "count", .type = JsonType::kInteger, .minimum = 1, .maximum = 10},
