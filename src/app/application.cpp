@@ -272,6 +272,7 @@ bool Application::start_calls() {
   ec.bind_address = cfg.server.sip_host;
   ec.port_first = static_cast<uint16_t>(cfg.server.rtp_port_range_start);
   ec.port_last = static_cast<uint16_t>(cfg.server.rtp_port_range_end);
+  ec.relay_defaults.dead_peer_timeout = std::chrono::seconds(cfg.server.rtp_timeout);
   auto engine = media::rtp::MediaEngine::create(ec, core_.get_executor());
   if (!engine.ok()) {
     logger->error("media engine: {}", engine.error().message);

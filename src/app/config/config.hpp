@@ -19,6 +19,7 @@ struct ServerConfig {
   std::string external_ip;  ///< address written into SDP/Contact; empty: the bound one
   int rtp_port_range_start = 10000;
   int rtp_port_range_end = 20000;
+  int rtp_timeout = 30;  ///< seconds without RTP from a side before the call is hung up; 0 = never
   std::string server_name = "Switchboard";
   std::string version;
   int sip_tls_port = 5061;  ///< TLS listener, when security.enable_tls
@@ -227,8 +228,8 @@ struct SecurityConfig {
 struct RegistrarConfig {
   int min_expires = 60;  ///< shorter requests get 423 Interval Too Brief
   int max_expires = 3600;
-  int default_expires = 3600;  ///< when neither the contact nor Expires says
-  int max_contacts = 10;       ///< bindings per extension
+  int default_expires = 3600;   ///< when neither the contact nor Expires says
+  int max_contacts = 10;        ///< bindings per extension
   int keepalive_interval = 30;  ///< seconds between NAT keep-alive pings; 0 = off
   int keepalive_misses = 3;     ///< unanswered pings before a contact is removed
 };

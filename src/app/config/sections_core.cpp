@@ -1,11 +1,10 @@
 // server, api, extensions, dialplan, security, logging.
+#include <fmt/format.h>
+
+#include <boost/asio/ip/address.hpp>
 #include <charconv>
 #include <regex>
 #include <set>
-
-#include <boost/asio/ip/address.hpp>
-
-#include <fmt/format.h>
 
 #include "app/config/sections.hpp"
 #include "common/log.hpp"
@@ -31,10 +30,14 @@ std::string password_weakness(const std::string& pw, const SecurityConfig& sec) 
   if (sec.require_strong_passwords) {
     bool lower = false, upper = false, digit = false, other = false;
     for (unsigned char c : pw) {
-      if (std::islower(c)) lower = true;
-      else if (std::isupper(c)) upper = true;
-      else if (std::isdigit(c)) digit = true;
-      else other = true;
+      if (std::islower(c))
+        lower = true;
+      else if (std::isupper(c))
+        upper = true;
+      else if (std::isdigit(c))
+        digit = true;
+      else
+        other = true;
     }
     if (lower + upper + digit + other < 3) {
       return "password is weak (security.require_strong_passwords needs three of: lower case, "
@@ -79,6 +82,7 @@ void parse_server(Section& s, ServerConfig& out) {
     s.context().error(s.mark_of("rtp_port_range_end"), s.path_of("rtp_port_range_end"),
                       "must be greater than rtp_port_range_start");
   }
+  s.integer("rtp_timeout", out.rtp_timeout, 0, 3600);
   s.str("server_name", out.server_name);
   s.str("version", out.version);
   s.port("sip_tls_port", out.sip_tls_port);
@@ -116,8 +120,7 @@ void parse_extensions(Section& root, const SecurityConfig& security,
     ExtensionConfig ext;
     if (s.str("number", ext.number, Need::kRequired)) {
       if (!all_digits(ext.number) || ext.number.size() > 15) {
-        s.context().error(s.mark_of("number"), s.path_of("number"),
-                          "expected 1 to 15 digits");
+        s.context().error(s.mark_of("number"), s.path_of("number"), "expected 1 to 15 digits");
       } else if (!seen.insert(ext.number).second) {
         s.context().error(s.mark_of("number"), s.path_of("number"),
                           fmt::format("duplicate extension {}", ext.number));
@@ -168,8 +171,8 @@ void parse_security(Section& s, SecurityConfig& out) {
   s.str("tls_key_file", out.tls_key_file);
   if (out.enable_tls) {
     for (const char* key : {"tls_cert_file", "tls_key_file"}) {
-      const std::string& v = std::string_view(key) == "tls_cert_file" ? out.tls_cert_file
-                                                                       : out.tls_key_file;
+      const std::string& v =
+          std::string_view(key) == "tls_cert_file" ? out.tls_cert_file : out.tls_key_file;
       if (v.empty()) {
         s.context().error(s.mark_of(key), s.path_of(key), "required when enable_tls is true");
       }
@@ -181,9 +184,9 @@ void parse_security(Section& s, SecurityConfig& out) {
   if (s.str_list("ip_allow_list", out.ip_allow_list)) {
     for (size_t i = 0; i < out.ip_allow_list.size(); ++i) {
       if (!valid_cidr(out.ip_allow_list[i])) {
-        s.context().error(s.mark_of("ip_allow_list"), fmt::format("{}[{}]", s.path_of("ip_allow_list"), i),
-                          fmt::format("\"{}\" is not an IPv4/IPv6 address or CIDR block",
-                                      out.ip_allow_list[i]));
+        s.context().error(
+            s.mark_of("ip_allow_list"), fmt::format("{}[{}]", s.path_of("ip_allow_list"), i),
+            fmt::format("\"{}\" is not an IPv4/IPv6 address or CIDR block", out.ip_allow_list[i]));
       }
     }
   }

@@ -120,7 +120,9 @@ class B2bua {
   void on_no_answer(std::uint64_t id);
   void cancel_forks(Call& call, std::optional<size_t> except = std::nullopt);
   void answer_caller(Call& call, const sdp::SessionDescription& answer_a);
-  bool apply_answer_sdp(Call& call, const sip::Message& r, sdp::SessionDescription& answer_a);
+  /// `callee` is where the answering fork signals from (NAT detection).
+  bool apply_answer_sdp(Call& call, const sip::Message& r, const sip::Destination& callee,
+                        sdp::SessionDescription& answer_a);
   void respond_a(Call& call, int status, std::string_view reason);
 
   // b2bua_dialog.cpp: established calls.
@@ -135,7 +137,9 @@ class B2bua {
                 sip::Message response);
   void send_bye(Call& call, MediaSide to);
   void arm_session_timer(Call& call);
-  void configure_media(Call& call, const sdp::LegMedia& side_media, MediaSide side);
+  void configure_media(Call& call, const sdp::LegMedia& side_media, MediaSide side,
+                       const sip::Destination& peer);
+  static MediaLatch latch_for(const sip::Destination& peer, const sdp::StreamParams& stream);
   void end_call(Call& call, Party side, std::string cause);
 
   // Bookkeeping.

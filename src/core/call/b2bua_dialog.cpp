@@ -149,9 +149,9 @@ void B2bua::on_reoffer_answer(std::uint64_t id, MediaSide to, const sip::Message
                            ra.error().message);
     return reject(ro.txn, 488, "Not Acceptable Here");
   }
-  configure_media(*c, ra->leg_a, ro.from);
+  configure_media(*c, ra->leg_a, ro.from, x.peer);
   auto leg_y = translated ? sdp::apply_answer(ro.offer_to, *answer) : Result(ra->leg_b);
-  configure_media(*c, leg_y.ok() ? *leg_y : ra->leg_b, to);
+  configure_media(*c, leg_y.ok() ? *leg_y : ra->leg_b, to, y.peer);
   const bool was_held = x.state() == LegState::kHeld;
   const bool hold = sdp::is_hold(ro.offer_from);
   x.on(hold ? LegEvent::kHold : LegEvent::kResume);
@@ -285,10 +285,20 @@ void B2bua::arm_session_timer(Call& c) {
   });
 }
 
-void B2bua::configure_media(Call& c, const sdp::LegMedia& media, MediaSide side) {
+MediaLatch B2bua::latch_for(const sip::Destination& peer, const sdp::StreamParams& stream) {
+  // NAT: the SDP names another host than the one the phone signals from.
+  // A held stream's 0.0.0.0 says nothing about NAT.
+  boost::system::error_code ec;
+  const auto sdp_ip = boost::asio::ip::make_address(stream.remote_rtp.address, ec);
+  if (ec || sdp_ip.is_unspecified() || peer.ip.is_unspecified()) return MediaLatch::kExpectedHost;
+  return sdp_ip == peer.ip ? MediaLatch::kExpectedHost : MediaLatch::kAnyHost;
+}
+
+void B2bua::configure_media(Call& c, const sdp::LegMedia& media, MediaSide side,
+                            const sip::Destination& peer) {
   for (const auto& s : media) {
     if (!s.active || s.media != "audio") continue;
-    if (auto st = c.relay->configure(side, s); !st.ok()) {
+    if (auto st = c.relay->configure(side, s, latch_for(peer, s)); !st.ok()) {
       log::get("call")->warn("call {}: media side {}: {}", c.record.call_id, to_string(side),
                              st.error().message);
     }

@@ -37,7 +37,8 @@ void B2bua::respond_a(Call& c, int status, std::string_view reason) {
   c.invite_a.reset();
 }
 
-bool B2bua::apply_answer_sdp(Call& c, const sip::Message& r, sdp::SessionDescription& answer_a) {
+bool B2bua::apply_answer_sdp(Call& c, const sip::Message& r, const sip::Destination& callee,
+                             sdp::SessionDescription& answer_a) {
   auto answer_b = sdp::parse(r.body());
   if (!answer_b.ok()) {
     log::get("call")->info("call {}: unusable SDP from callee: {}", c.record.call_id,
@@ -53,9 +54,9 @@ bool B2bua::apply_answer_sdp(Call& c, const sip::Message& r, sdp::SessionDescrip
                            ra.error().message);
     return false;
   }
-  configure_media(c, ra->leg_a, MediaSide::kA);
+  configure_media(c, ra->leg_a, MediaSide::kA, c.a.peer);
   auto leg_b = translated ? sdp::apply_answer(c.offer_b, *answer_b) : Result(ra->leg_b);
-  configure_media(c, leg_b.ok() ? *leg_b : ra->leg_b, MediaSide::kB);
+  configure_media(c, leg_b.ok() ? *leg_b : ra->leg_b, MediaSide::kB, callee);
   c.b.remote_sdp = std::move(*answer_b);
   answer_a = std::move(ra->answer_a);
   return true;
@@ -65,13 +66,12 @@ void B2bua::on_fork_provisional(std::uint64_t id, size_t fork, const sip::Messag
   Call* c = find(id);
   const int code = r.status_code();
   if (!c || c->phase != CallPhase::kRinging || code == 100 || !c->invite_a) return;
-  (void)fork;
   c->a.on(LegEvent::kProvisional);
   c->b.on(LegEvent::kProvisional);
   auto resp = sip::make_response(c->invite_a->request(), code, r.reason(), c->a.local_tag());
   resp.add_header(sip::HeaderId::kContact, contact_for(c->a.peer.protocol));
   sdp::SessionDescription answer_a;
-  if (!r.body().empty() && apply_answer_sdp(*c, r, answer_a)) {
+  if (!r.body().empty() && apply_answer_sdp(*c, r, c->forks[fork].destination, answer_a)) {
     c->a.local_sdp = sdp::serialize(answer_a);
     sip::set_body(resp, "application/sdp", c->a.local_sdp);  // early media
   }
@@ -92,7 +92,7 @@ void B2bua::on_fork_answered(std::uint64_t id, size_t fork, sip::Dialog& dialog,
   c->forks[fork].done = true;
   c->forks[fork].status = 200;
   sdp::SessionDescription answer_a;
-  if (!apply_answer_sdp(*c, r, answer_a)) {
+  if (!apply_answer_sdp(*c, r, dest, answer_a)) {
     layer_.send_request(dialog.make_request("BYE"), dest, {});
     cancel_forks(*c);
     respond_a(*c, 488, "Not Acceptable Here");

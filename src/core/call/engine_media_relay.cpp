@@ -40,8 +40,11 @@ class EngineMediaRelay final : public MediaRelay {
     return session_->local_port(side_of(side));
   }
 
-  Status configure(MediaSide side, const sdp::StreamParams& stream) override {
-    session_->configure(side_of(side), side_params(stream, latch_));
+  Status configure(MediaSide side, const sdp::StreamParams& stream, MediaLatch latch) override {
+    const auto mode = latch == MediaLatch::kAnyHost && latch_ != rtp::LatchMode::kOff
+                          ? rtp::LatchMode::kAnyHost
+                          : latch_;
+    session_->configure(side_of(side), side_params(stream, mode));
     return Status::Ok();
   }
 

@@ -16,6 +16,13 @@ namespace switchboard::core {
 
 enum class MediaSide : std::uint8_t { kA, kB };
 
+/// Where a side's RTP may come from. A phone whose SDP names another address
+/// than the one its signalling comes from is behind NAT (or multi-homed):
+/// its SDP address is useless, so the relay latches onto the first packet
+/// from any host (symmetric RTP, "comedia"), and re-latches only after the
+/// old source falls silent.
+enum class MediaLatch : std::uint8_t { kExpectedHost, kAnyHost };
+
 inline MediaSide other(MediaSide s) {
   return s == MediaSide::kA ? MediaSide::kB : MediaSide::kA;
 }
@@ -38,7 +45,7 @@ class MediaRelay {
   virtual std::uint16_t local_port(MediaSide side) const = 0;
   /// What `side`'s remote described: address, codecs (its payload types),
   /// telephone-event, direction. Called again on every re-offer.
-  virtual Status configure(MediaSide side, const sdp::StreamParams& stream) = 0;
+  virtual Status configure(MediaSide side, const sdp::StreamParams& stream, MediaLatch latch) = 0;
   virtual MediaQuality quality() const = 0;
   /// Stops relaying and returns the ports; idempotent.
   virtual void close() = 0;

@@ -1,9 +1,9 @@
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
 #include <fstream>
 #include <map>
 #include <sstream>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "app/config/loader.hpp"
 
@@ -13,11 +13,11 @@ namespace {
 using ::testing::HasSubstr;
 
 const std::map<std::string, std::string> kCompatEnv = {
-    {"EXT_1000_PASSWORD", "Operator-Pass-1000"}, {"EXT_1001_PASSWORD", "Ada-Lovelace-1001"},
-    {"EXT_1002_PASSWORD", "Bob-Builder-1002"},   {"EXT_1003_PASSWORD", "Carol-Singer-1003"},
-    {"EXT_1004_PASSWORD", "Support-Desk-1004"},  {"SMTP_PASSWORD", "smtp-secret-value"},
-    {"DB_PASSWORD", "db-secret-value"},          {"ZOOM_CLIENT_SECRET", "zoom-secret-value"},
-    {"OUTLOOK_CLIENT_SECRET", "outlook-secret"}, {"AD_BIND_PASSWORD", "ad-secret-value"},
+    {"EXT_1000_PASSWORD", "Operator-Pass-1000"},  {"EXT_1001_PASSWORD", "Ada-Lovelace-1001"},
+    {"EXT_1002_PASSWORD", "Bob-Builder-1002"},    {"EXT_1003_PASSWORD", "Carol-Singer-1003"},
+    {"EXT_1004_PASSWORD", "Support-Desk-1004"},   {"SMTP_PASSWORD", "smtp-secret-value"},
+    {"DB_PASSWORD", "db-secret-value"},           {"ZOOM_CLIENT_SECRET", "zoom-secret-value"},
+    {"OUTLOOK_CLIENT_SECRET", "outlook-secret"},  {"AD_BIND_PASSWORD", "ad-secret-value"},
     {"TEAMS_CLIENT_SECRET", "teams-secret-value"}};
 
 EnvLookup env_from(std::map<std::string, std::string> vars) {
@@ -242,8 +242,8 @@ extensions:
 - number: '1001'
   password: ${PW}
 )yaml";
-  auto r = load_string(text, "c.yml",
-                       env_from({{"SIP_PORT", "5070"}, {"COMPANY", "Acme"}, {"PW", "Str0ng-Pass!"}}));
+  auto r = load_string(
+      text, "c.yml", env_from({{"SIP_PORT", "5070"}, {"COMPANY", "Acme"}, {"PW", "Str0ng-Pass!"}}));
   ASSERT_TRUE(r.ok()) << all_messages(r);
   EXPECT_EQ(r.config->server.sip_port, 5070);
   EXPECT_EQ(r.config->server.server_name, "PBX of Acme (main)");
@@ -301,7 +301,8 @@ database:
   std::string all = all_messages(r);
   EXPECT_THAT(all, HasSubstr("server.rtp_port_range_end: must be greater"));
   EXPECT_THAT(all, HasSubstr("voicemail.reminders.time: expected HH:MM"));
-  EXPECT_THAT(all, HasSubstr("features.paging.zones.lobby.multicast_address: expected an IPv4 multicast"));
+  EXPECT_THAT(
+      all, HasSubstr("features.paging.zones.lobby.multicast_address: expected an IPv4 multicast"));
   EXPECT_THAT(all, HasSubstr("database.url: expected postgresql://"));
   EXPECT_EQ(all.find("mysql://x"), std::string::npos);
 }
@@ -318,6 +319,20 @@ TEST(ConfigLoader, TonesRegionOfIssue6) {
                          env_from({}));
   ASSERT_FALSE(bad.ok());
   EXPECT_THAT(all_messages(bad), HasSubstr("features.tones.region: 'uk' is not one of: us, eu"));
+}
+
+TEST(ConfigLoader, RtpTimeoutOfIssue5) {
+  auto defaults = load_string(kMinimal, "c.yml", env_from({}));
+  ASSERT_TRUE(defaults.ok()) << all_messages(defaults);
+  EXPECT_EQ(defaults.config->server.rtp_timeout, 30);
+  auto off = load_string("server:\n  rtp_timeout: 0\n" + std::string(kMinimal).substr(8), "c.yml",
+                         env_from({}));
+  ASSERT_TRUE(off.ok()) << all_messages(off);
+  EXPECT_EQ(off.config->server.rtp_timeout, 0);
+  auto bad = load_string("server:\n  rtp_timeout: -5\n" + std::string(kMinimal).substr(8), "c.yml",
+                         env_from({}));
+  ASSERT_FALSE(bad.ok());
+  EXPECT_THAT(all_messages(bad), HasSubstr("c.yml:2:16: server.rtp_timeout"));
 }
 
 TEST(ConfigLoader, EmptyAndUnreadableFiles) {
@@ -344,7 +359,8 @@ registrar:
   keepalive_interval: 15
   keepalive_misses: 2
 )yaml";
-  text.replace(text.find("  sip_port: 5060\n"), 16, "  sip_port: 5060\n  sip_domain: pbx.example.com\n");
+  text.replace(text.find("  sip_port: 5060\n"), 16,
+               "  sip_port: 5060\n  sip_domain: pbx.example.com\n");
   auto r = load_string(text, "c.yml");
   ASSERT_TRUE(r.ok()) << all_messages(r);
   EXPECT_TRUE(r.diagnostics.warnings().empty()) << all_messages(r);

@@ -73,6 +73,22 @@ TEST_F(B2buaTest, BasicCallThroughTheRelayAndCallerHangsUp) {
   EXPECT_EQ(b2bua.active_calls(), 0u);
 }
 
+TEST_F(B2buaTest, APhoneBehindNatIsLatchedFromAnyHost) {
+  // The callee's SDP names its private address, its signalling comes from
+  // the NAT's public one: its side latches onto the first packet from any
+  // host. The caller's SDP matches its source: expected host only.
+  register_phone("1002", kB1);
+  feed(invite("1002"), from_ip(kA));
+  auto inv = last_request(kB1, "INVITE");
+  ASSERT_TRUE(inv);
+  feed(answer(*inv, 200, "b1", sdp_body("10.0.0.7", 5000), kB1), from_ip(kB1));
+  ASSERT_TRUE(last_response(kA, 200));
+  auto& log = *relays.logs.at(0);
+  EXPECT_EQ(log.configured[MediaSide::kB].remote_rtp, (sdp::RtpAddress{"10.0.0.7", 5000}));
+  EXPECT_EQ(log.latch[MediaSide::kB], MediaLatch::kAnyHost);
+  EXPECT_EQ(log.latch[MediaSide::kA], MediaLatch::kExpectedHost);
+}
+
 TEST_F(B2buaTest, CalleeHangsUp) {
   const std::string tag = establish();
   ASSERT_FALSE(tag.empty());

@@ -27,6 +27,7 @@ class FakeRelay final : public MediaRelay {
  public:
   struct Log {
     std::map<MediaSide, sdp::StreamParams> configured;
+    std::map<MediaSide, MediaLatch> latch;
     int configures = 0;
     bool closed = false;
   };
@@ -34,8 +35,9 @@ class FakeRelay final : public MediaRelay {
   std::uint16_t local_port(MediaSide s) const override {
     return static_cast<std::uint16_t>(base_ + (s == MediaSide::kA ? 0 : 2));
   }
-  Status configure(MediaSide s, const sdp::StreamParams& p) override {
+  Status configure(MediaSide s, const sdp::StreamParams& p, MediaLatch latch) override {
     log_->configured[s] = p;
+    log_->latch[s] = latch;
     ++log_->configures;
     return Status::Ok();
   }
