@@ -1,18 +1,20 @@
-// G.711 µ-law and A-law (ITU-T G.711): sample conversion and the direct
-// PCMU <-> PCMA byte tables the relay transcodes with. The relay's own small
-// kernel; the codec layer (media/codec) may later provide the same.
+// The direct PCMU <-> PCMA byte tables the relay transcodes with, built
+// from the codec layer's G.711 sample conversions (media/codec/g711.hpp),
+// which are re-exported here for the relay's callers.
 #pragma once
 
 #include <array>
 #include <cstdint>
 #include <span>
 
+#include "media/codec/g711.hpp"
+
 namespace switchboard::media::rtp::g711 {
 
-std::int16_t ulaw_to_linear(std::uint8_t u);
-std::int16_t alaw_to_linear(std::uint8_t a);
-std::uint8_t linear_to_ulaw(std::int16_t pcm);
-std::uint8_t linear_to_alaw(std::int16_t pcm);
+using media::g711::alaw_to_linear;
+using media::g711::linear_to_alaw;
+using media::g711::linear_to_ulaw;
+using media::g711::ulaw_to_linear;
 
 /// 256-entry tables: ulaw_to_alaw()[u] is the A-law code nearest to u's value.
 const std::array<std::uint8_t, 256>& ulaw_to_alaw_table();
