@@ -11,7 +11,6 @@ processes from /proc) per 1,000 calls; the ratio is the figure to compare.
     /usr/bin/python3 bench/sip_call_bench.py [--rate 1000] [--calls 10000]
 """
 import argparse
-import os
 import subprocess
 import sys
 import tempfile
@@ -24,7 +23,8 @@ from harness import sipp  # noqa: E402
 from harness.ports import free_port  # noqa: E402
 from harness.procs import Proc  # noqa: E402
 
-TICKS = os.sysconf("SC_CLK_TCK")
+sys.path.insert(0, str(ROOT / "bench"))
+from register_bench import children_of, cpu_seconds  # noqa: E402
 
 KAMAILIO_CFG = """#!KAMAILIO
 debug=1
@@ -43,23 +43,6 @@ request_route {{
   sl_send_reply("405", "Method Not Allowed");
 }}
 """
-
-
-def cpu_seconds(pids) -> float:
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])  # utime, stime
-        except (OSError, IndexError):
-            pass
-    return total / TICKS
-
-
-def children_of(pid: int) -> list[int]:
-    out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
-    kids = [int(p) for p in out.split()]
-    return [pid] + [k for kid in kids for k in children_of(kid)]
 
 
 def measure(name, proc, port, work, rate, calls):
