@@ -11,8 +11,12 @@
 // call reaches its target kind (or, for voicemail, when ringing ends
 // unanswered or busy), calls on_start() once the caller is answered, feeds
 // on_media() with every completion of a request, and calls on_end() exactly
-// once when the call ends or the application is detached by redirect();
-// after on_end() the AppControl must not be used. Core thread only.
+// once when the call ends or the application is detached by redirect().
+// Before on_end() every request still running completes through on_media()
+// (kStopped for what the hang-up cut short; a recording's RecordDone names
+// its finished file), so an application can keep what it recorded; the
+// AppControl ignores new requests from the hang-up on and must not be used
+// after on_end(). Core thread only.
 #pragma once
 
 #include <functional>
@@ -78,7 +82,9 @@ class CallApp {
   virtual void on_start(AppControl& control) = 0;
   virtual void on_media(const media::app::MediaEvent& event) = 0;
   /// The call ended (caller hung up, shutdown, media died) or redirect()
-  /// detached the application. Called once; the AppControl is gone after it.
+  /// detached the application, and every request has completed. Called
+  /// once, never from inside an AppControl call; the AppControl is gone
+  /// after it.
   virtual void on_end() = 0;
 };
 
