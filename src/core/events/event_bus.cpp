@@ -12,10 +12,16 @@ struct TypeName {
 };
 
 constexpr TypeName kNames[] = {
-    {EventType::kRegistration, "registration"}, {EventType::kCallStarted, "call.started"},
-    {EventType::kCallRinging, "call.ringing"},  {EventType::kCallAnswered, "call.answered"},
-    {EventType::kCallHeld, "call.held"},        {EventType::kCallResumed, "call.resumed"},
+    {EventType::kRegistration, "registration"},
+    {EventType::kCallStarted, "call.started"},
+    {EventType::kCallRinging, "call.ringing"},
+    {EventType::kCallAnswered, "call.answered"},
+    {EventType::kCallHeld, "call.held"},
+    {EventType::kCallResumed, "call.resumed"},
     {EventType::kCallEnded, "call.ended"},
+    {EventType::kPresence, "presence"},
+    {EventType::kVoicemailRead, "voicemail.read"},
+    {EventType::kVoicemailDeleted, "voicemail.deleted"},
 };
 
 }  // namespace

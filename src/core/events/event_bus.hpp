@@ -28,6 +28,9 @@ enum class EventType {
   kCallHeld,
   kCallResumed,
   kCallEnded,
+  kPresence,
+  kVoicemailRead,
+  kVoicemailDeleted,
 };
 
 /// "registration", "call.started", …
