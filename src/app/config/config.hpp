@@ -154,6 +154,13 @@ struct RemindersConfig {
   bool unread_only = true;
 };
 
+/// voicemail.mwi: message-waiting indication (RFC 3842).
+struct MwiConfig {
+  /// Also send NOTIFYs without a subscription to the registered contacts of
+  /// a mailbox, for phones that never SUBSCRIBE but expect them.
+  bool unsolicited_notify = false;
+};
+
 struct VoicemailConfig {
   std::string storage_path = "voicemail";
   int max_message_duration = 180;
@@ -163,6 +170,7 @@ struct VoicemailConfig {
   SmtpConfig smtp;
   EmailConfig email;
   RemindersConfig reminders;
+  MwiConfig mwi;
 };
 
 struct ConferenceConfig {

@@ -70,6 +70,10 @@ void parse_voicemail(Section& s, VoicemailConfig& out) {
     r.boolean("unread_only", out.reminders.unread_only);
     r.finish_unknown_keys();
   }
+  if (auto mwi = s.child("mwi"); mwi.present()) {
+    mwi.boolean("unsolicited_notify", out.mwi.unsolicited_notify);
+    mwi.finish_unknown_keys();
+  }
   s.finish_unknown_keys();
 }
 

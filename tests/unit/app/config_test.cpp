@@ -321,6 +321,22 @@ TEST(ConfigLoader, TonesRegionOfIssue6) {
   EXPECT_THAT(all_messages(bad), HasSubstr("features.tones.region: 'uk' is not one of: us, eu"));
 }
 
+TEST(ConfigLoader, MwiUnsolicitedNotifyOfIssue8) {
+  auto defaults = load_string(kMinimal, "c.yml", env_from({}));
+  ASSERT_TRUE(defaults.ok()) << all_messages(defaults);
+  EXPECT_FALSE(defaults.config->voicemail.mwi.unsolicited_notify);
+  auto on =
+      load_string(std::string(kMinimal) + "voicemail:\n  mwi:\n    unsolicited_notify: true\n",
+                  "c.yml", env_from({}));
+  ASSERT_TRUE(on.ok()) << all_messages(on);
+  EXPECT_TRUE(on.config->voicemail.mwi.unsolicited_notify);
+  auto bad =
+      load_string(std::string(kMinimal) + "voicemail:\n  mwi:\n    unsolicited_notify: maybe\n",
+                  "c.yml", env_from({}));
+  ASSERT_FALSE(bad.ok());
+  EXPECT_THAT(all_messages(bad), HasSubstr("voicemail.mwi.unsolicited_notify"));
+}
+
 TEST(ConfigLoader, RtpTimeoutOfIssue5) {
   auto defaults = load_string(kMinimal, "c.yml", env_from({}));
   ASSERT_TRUE(defaults.ok()) << all_messages(defaults);
