@@ -213,12 +213,37 @@ Migration api_tokens() {
   return m;
 }
 
+// The voicemail e-mail outbox (issue 8 §5): one row per e-mail, written in
+// the step that accepts what it announces and kept after sending (status
+// sent/cancelled) as a record. dedup_key makes a repeated enqueue a no-op.
+Migration mail_outbox() {
+  Migration m{11, "mail_outbox", {}, {}};
+  both(m,
+       "CREATE TABLE mail_outbox ("
+       " @ID@,"
+       " dedup_key TEXT NOT NULL UNIQUE,"
+       " kind TEXT NOT NULL CHECK (kind IN ('voicemail', 'reminder')),"
+       " recipient TEXT NOT NULL,"
+       " mailbox TEXT NOT NULL DEFAULT '',"
+       " voicemail_id BIGINT NOT NULL DEFAULT 0,"
+       " subject TEXT NOT NULL DEFAULT '',"
+       " body TEXT NOT NULL DEFAULT '',"
+       " status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'cancelled')),"
+       " attempts BIGINT NOT NULL DEFAULT 0,"
+       " next_attempt_at TEXT NOT NULL,"
+       " last_error TEXT NOT NULL DEFAULT '',"
+       " created_at TEXT NOT NULL,"
+       " sent_at TEXT NOT NULL DEFAULT '')");
+  both(m, "CREATE INDEX idx_mail_outbox_due ON mail_outbox(status, next_attempt_at)");
+  return m;
+}
+
 }  // namespace
 
 std::vector<Migration> builtin_migrations() {
   return {extensions(),         users_and_roles(), vip_callers(),       cdr(),
           voicemail_messages(), audit_log(),       registrar_bindings(), cdr_call_details(),
-          api_tokens()};
+          api_tokens(),         mail_outbox()};
 }
 
 }  // namespace switchboard::store
