@@ -213,6 +213,31 @@ Migration api_tokens() {
   return m;
 }
 
+// Voicemail mailboxes (issue 8): the owner's settings (a salted PBKDF2 hash
+// of the PIN once the owner changed it, greeting and name recordings) and
+// failed logins counted per mailbox and per source address across calls,
+// with the lockout an administrator clears.
+Migration voicemail_mailboxes() {
+  Migration m{10, "voicemail_mailboxes", {}, {}};
+  both(m,
+       "CREATE TABLE voicemail_mailboxes ("
+       " mailbox TEXT PRIMARY KEY,"
+       " pin_hash TEXT NOT NULL DEFAULT '',"
+       " greeting_unavailable TEXT NOT NULL DEFAULT '',"
+       " greeting_busy TEXT NOT NULL DEFAULT '',"
+       " name_recording TEXT NOT NULL DEFAULT '',"
+       " updated_at TEXT NOT NULL)");
+  both(m,
+       "CREATE TABLE voicemail_login_failures ("
+       " scope TEXT NOT NULL CHECK (scope IN ('mailbox', 'source')),"
+       " subject TEXT NOT NULL,"
+       " failures BIGINT NOT NULL DEFAULT 0,"
+       " locked_until TEXT NOT NULL DEFAULT '',"
+       " updated_at TEXT NOT NULL,"
+       " PRIMARY KEY (scope, subject))");
+  return m;
+}
+
 // The voicemail e-mail outbox (issue 8 §5): one row per e-mail, written in
 // the step that accepts what it announces and kept after sending (status
 // sent/cancelled) as a record. dedup_key makes a repeated enqueue a no-op.
@@ -243,7 +268,7 @@ Migration mail_outbox() {
 std::vector<Migration> builtin_migrations() {
   return {extensions(),         users_and_roles(), vip_callers(),       cdr(),
           voicemail_messages(), audit_log(),       registrar_bindings(), cdr_call_details(),
-          api_tokens(),         mail_outbox()};
+          api_tokens(),         voicemail_mailboxes(), mail_outbox()};
 }
 
 }  // namespace switchboard::store

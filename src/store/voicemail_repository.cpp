@@ -123,6 +123,13 @@ Result<MailboxCounts> VoicemailRepository::counts(std::string_view mailbox) {
   return MailboxCounts{(*r)[0].get_int("new_count"), (*r)[0].get_int("saved_count")};
 }
 
+Result<bool> VoicemailRepository::has_file(std::string_view file_path) {
+  auto r =
+      db_.exec("SELECT id FROM voicemail_messages WHERE file_path = ?", {std::string(file_path)});
+  if (!r) return detail::with_context(r.error(), "find voicemail file");
+  return !r->empty();
+}
+
 Result<std::vector<VoicemailMessage>> VoicemailRepository::unread_older_than(Timestamp before) {
   return select(
       "WHERE is_read = 0 AND folder <> 'deleted' AND received_at < ?"

@@ -52,6 +52,9 @@ class VoicemailRepository {
   /// Deletes the row; the caller removes the audio file.
   Status remove(std::int64_t id);
   Result<MailboxCounts> counts(std::string_view mailbox);
+  /// Whether a message row points at `file_path` (start-up recovery of
+  /// recordings whose row was never written).
+  Result<bool> has_file(std::string_view file_path);
   /// Unread messages not in "deleted" received before `before`, by mailbox
   /// then age: what the daily reminder e-mail lists.
   Result<std::vector<VoicemailMessage>> unread_older_than(Timestamp before);
