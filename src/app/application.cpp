@@ -11,6 +11,7 @@
 #include "app/logging_setup.hpp"
 #include "app/version.hpp"
 #include "core/call/b2bua.hpp"
+#include "core/call/engine_app_media.hpp"
 #include "core/call/engine_media_relay.hpp"
 #include "core/events/adapters.hpp"
 #include "core/events/event_bus.hpp"
@@ -307,6 +308,7 @@ bool Application::start_calls() {
     sip_->handle(m, [this](const sip::ServerTransactionPtr& txn) { b2bua_->on_request(txn); });
   }
   sip_->set_dialog_user(b2bua_->dialog_user());
+  if (!start_app_media()) return false;
   log::get("call")->info("calls: media {} ports {}-{} on {} thread(s)", ec.bind_address,
                          ec.port_first, ec.port_last, media_engine_->thread_count());
   return true;

@@ -34,11 +34,17 @@ class B2bua;
 class CallEvents;
 class Router;
 class MediaRelayFactory;
+class AppMediaFactory;
 class EventBus;
 class CallTracker;
 }
 namespace switchboard::media::rtp {
 class MediaEngine;
+}
+namespace switchboard::media::audio {
+class PromptCatalog;
+class SpeechEngine;
+class SpeechService;
 }
 namespace switchboard::features {
 class CdrWriter;
@@ -111,6 +117,12 @@ class Application : public api::CoreAccess {
   std::unique_ptr<core::CallEvents> call_events_;
   std::unique_ptr<core::Router> router_;
   std::unique_ptr<core::B2bua> b2bua_;
+  // Call applications (application_apps.cpp).
+  bool start_app_media();
+  std::unique_ptr<media::audio::PromptCatalog> prompts_;
+  std::shared_ptr<media::audio::SpeechEngine> speech_engine_;
+  std::unique_ptr<media::audio::SpeechService> speech_;
+  std::unique_ptr<core::AppMediaFactory> app_media_;
   std::unique_ptr<features::CdrWriter> cdr_writer_;
   std::unique_ptr<store::Database> db_;
   std::unique_ptr<core::EventBus> events_;

@@ -46,7 +46,13 @@ B2bua::B2bua(sip::TransactionLayer& layer, Timers& timers, const Registrar& regi
       options_(std::move(options)) {}
 
 B2bua::~B2bua() {
+  *self_ = nullptr;
   for (auto& [id, call] : calls_) {
+    if (call->app && call->app->state != AppState::kEnded) {
+      call->app->state = AppState::kEnded;
+      if (call->app->app) call->app->app->on_end();
+    }
+    if (call->app && call->app->media) call->app->media->close();
     for (TimerId t : {call->no_answer_timer, call->max_duration_timer, call->session_timer}) {
       if (t) timers_.cancel(t);
     }
@@ -171,15 +177,21 @@ void B2bua::on_new_invite(const sip::ServerTransactionPtr& txn) {
                 fmt::format("{} ({})", route.reason, route.decided_by));
   }
   rec.callee = route.target;
-  if (route.kind != TargetKind::kExtension) {
+  const bool app_target = route.kind != TargetKind::kExtension && apps_.count(route.kind) > 0;
+  if (route.kind != TargetKind::kExtension && !app_target) {
     if (auto it = target_handlers_.find(route.kind); it != target_handlers_.end()) {
       return it->second(txn, route, *caller);
     }
     return fail(480, "Temporarily Unavailable",
                 fmt::format("no {} service", to_string(route.kind)));
   }
-  auto contacts = registrar_.lookup(route.target);
-  if (contacts.empty()) return fail(480, "Temporarily Unavailable", "not registered");
+  std::vector<const Binding*> contacts;
+  if (!app_target) {
+    contacts = registrar_.lookup(route.target);
+    if (contacts.empty() && !apps_.count(TargetKind::kVoicemail)) {
+      return fail(480, "Temporarily Unavailable", "not registered");
+    }
+  }
 
   std::uint32_t session_expires = 0;
   if (!session_timer_check(txn, session_expires)) return;
@@ -241,9 +253,26 @@ void B2bua::on_new_invite(const sip::ServerTransactionPtr& txn) {
   ++stats_.calls;
   stats_.active = calls_.size();
   events_.publish(CallEventKind::kStarted, c.record);
+  if (app_target || contacts.empty()) {
+    // The application answers (a dialed service, or the mailbox of an
+    // extension that is not registered).
+    const TargetKind kind = app_target ? route.kind : TargetKind::kVoicemail;
+    const AppReason why = app_target ? AppReason::kDialed : AppReason::kNoAnswer;
+    log->info("call {} {} → {}: {} application", call_id, rec.caller, route.target,
+              to_string(kind));
+    if (!start_app(c, kind, route.target, why)) {
+      respond_a(c, 480, "Temporarily Unavailable");
+      finish(c, CallOutcome::kFailed, 480, Party::kSystem,
+             app_target ? fmt::format("no {} service", to_string(kind)) : "not registered");
+    }
+    return;
+  }
   log->info("call {} {} → {}: ringing {} contact(s)", call_id, rec.caller, route.target,
             contacts.size());
-  start_forks(c, contacts, req);
+  auto from_a = sip::get_from(req);
+  std::string display = from_a.ok() ? from_a->display_name_text() : std::string();
+  if (display.empty()) display = c.record.caller_name;
+  start_forks(c, contacts, display, c.offer_b);
   if (options_.no_answer_timeout.count() > 0 && c.phase == CallPhase::kRinging) {
     c.no_answer_timer =
         timers_.schedule(options_.no_answer_timeout, [this, id] { on_no_answer(id); });
@@ -251,11 +280,8 @@ void B2bua::on_new_invite(const sip::ServerTransactionPtr& txn) {
 }
 
 void B2bua::start_forks(Call& c, const std::vector<const Binding*>& contacts,
-                        const sip::Message& invite_a) {
-  auto from_a = sip::get_from(invite_a);
-  std::string display = from_a.ok() ? from_a->display_name_text() : std::string();
-  if (display.empty()) display = c.record.caller_name;
-  const std::string body = sdp::serialize(c.offer_b);
+                        const std::string& display, const sdp::SessionDescription& offer) {
+  const std::string body = sdp::serialize(offer);
   c.b.local_sdp = body;
   for (const Binding* b : contacts) {
     sip::Message m = sip::Message::request("INVITE", b->contact);
@@ -295,7 +321,8 @@ void B2bua::start_forks(Call& c, const std::vector<const Binding*>& contacts,
     f.uac = std::make_shared<sip::UacInvite>(layer_, std::move(m), dest, std::move(h));
     c.forks.push_back(f);
     c.forks.back().uac->start();
-    if (c.phase != CallPhase::kRinging) break;  // a transport error ended it at once
+    // A transport error may have ended it at once.
+    if (c.phase != CallPhase::kRinging && !c.redirecting) break;
   }
 }
 

@@ -21,7 +21,9 @@
 #include <unordered_map>
 
 #include "common/timers.hpp"
+#include "core/call/app_media.hpp"
 #include "core/call/call.hpp"
+#include "core/call/call_app.hpp"
 #include "core/call/call_events.hpp"
 #include "core/call/router.hpp"
 #include "core/registrar/registrar.hpp"
@@ -53,12 +55,9 @@ struct B2buaStats {
 class B2bua {
  public:
   using CallerLookup = std::function<std::optional<CallerProfile>(std::string_view number)>;
-  /// Ringing ended without an answer. Return true to take over the caller's
-  /// INVITE (voicemail will); false lets the B2BUA answer 480.
-  using NoAnswerHook =
-      std::function<bool(const sip::ServerTransactionPtr& invite, const CallRecord& call)>;
-  /// A target kind other than an extension (voicemail, conference, queue …)
-  /// handled by a feature; without one the caller gets 480.
+  /// A target kind other than an extension handled by a feature that answers
+  /// the INVITE itself (trunks); kinds with a call application (set_app)
+  /// go there instead; without either the caller gets 480.
   using TargetHandler = std::function<void(const sip::ServerTransactionPtr& invite,
                                            const RouteDecision& route, const std::string& caller)>;
 
@@ -88,7 +87,13 @@ class B2bua {
   /// (the API's hangup); false when there is no such call.
   bool hang_up(std::string_view call_id, const std::string& cause);
 
-  void set_no_answer_hook(NoAnswerHook hook) { no_answer_hook_ = std::move(hook); }
+  /// The call application for a target kind (kVoicemail, kConference,
+  /// kParking …). The kVoicemail application also takes calls to an
+  /// extension that ring unanswered for no_answer_timeout, are busy or are
+  /// not registered (AppReason kNoAnswer / kBusy).
+  void set_app(TargetKind kind, CallAppFactory factory) { apps_[kind] = std::move(factory); }
+  /// Where application legs come from; without it no application runs.
+  void set_app_media(AppMediaFactory* media) { app_media_ = media; }
   void set_target_handler(TargetKind kind, TargetHandler handler) {
     target_handlers_[kind] = std::move(handler);
   }
@@ -97,6 +102,8 @@ class B2bua {
   size_t active_calls() const { return calls_.size(); }
 
  private:
+  class AppHandle;
+  friend class AppHandle;
   struct LegRef {
     std::uint64_t call = 0;
     MediaSide side = MediaSide::kA;
@@ -107,7 +114,7 @@ class B2bua {
   std::optional<std::string> caller_of(const sip::ServerTransaction& txn);
   bool session_timer_check(const sip::ServerTransactionPtr& txn, std::uint32_t& interval);
   void start_forks(Call& call, const std::vector<const Binding*>& contacts,
-                   const sip::Message& invite_a);
+                   const std::string& display, const sdp::SessionDescription& offer);
   void reject(const sip::ServerTransactionPtr& txn, int status, std::string_view reason,
               std::string_view warning = {});
   std::string contact_for(sip::Protocol p) const;
@@ -124,6 +131,20 @@ class B2bua {
   bool apply_answer_sdp(Call& call, const sip::Message& r, const sip::Destination& callee,
                         sdp::SessionDescription& answer_a);
   void respond_a(Call& call, int status, std::string_view reason);
+
+  // b2bua_apps.cpp: call applications on side B.
+  bool start_app(Call& call, TargetKind kind, const std::string& target, AppReason reason);
+  bool answer_for_app(Call& call, AppMediaPtr& media, const std::string& app_address);
+  void on_app_media(std::uint64_t id, const media::app::MediaEvent& event);
+  void app_hang_up(std::uint64_t id, std::string cause);
+  void app_redirect(std::uint64_t id, std::string dialed);
+  /// kRunning → kEnding: stop (or close) the leg's requests; on_end() once
+  /// they completed.
+  void end_app(Call& call, bool keep_media);
+  void app_ended(Call& call);
+  void on_redirect_answered(Call& call, size_t fork, sip::Dialog& dialog, const sip::Message& r);
+  void on_app_reoffer(Call& call, const sip::ServerTransactionPtr& txn);
+  bool app_busy(const Call& call) const { return call.app && call.app->state != AppState::kEnded; }
 
   // b2bua_dialog.cpp: established calls.
   void on_in_dialog(const sip::ServerTransactionPtr& txn);
@@ -159,8 +180,11 @@ class B2bua {
   CallerLookup callers_;
   store::NowFn wall_now_;
   B2buaOptions options_;
-  NoAnswerHook no_answer_hook_;
   std::map<TargetKind, TargetHandler> target_handlers_;
+  std::map<TargetKind, CallAppFactory> apps_;
+  AppMediaFactory* app_media_ = nullptr;
+  /// Cleared by the destructor: AppHandles outliving the B2BUA do nothing.
+  std::shared_ptr<B2bua*> self_ = std::make_shared<B2bua*>(this);
 
   std::uint64_t next_id_ = 1;
   std::map<std::uint64_t, std::unique_ptr<Call>> calls_;

@@ -37,6 +37,10 @@ void B2bua::on_in_dialog(const sip::ServerTransactionPtr& txn) {
     // Early-dialog requests (UPDATE, INFO before the answer) are not relayed.
     return reject(txn, 491, "Request Pending");
   }
+  if ((c->app || c->redirecting) && ref->side == MediaSide::kA &&
+      (method == "INVITE" || method == "UPDATE") && !req.body().empty()) {
+    return on_app_reoffer(*c, txn);
+  }
   if (method == "INVITE" || method == "UPDATE") return on_reoffer(*c, ref->side, txn);
   forward(*c, ref->side, txn);
 }
@@ -58,7 +62,6 @@ void B2bua::on_reoffer(Call& c, MediaSide from, const sip::ServerTransactionPtr&
   Leg& x = c.leg(from);
   Leg& y = c.leg(other(from));
   if (c.reoffer) return reject(txn, 491, "Request Pending");
-  if (!y.dialog) return reject(txn, 500, "Server Internal Error");
   const std::string contact = contact_for(x.peer.protocol);
   if (req.body().empty()) {
     // No offer: a session refresh. Answer with what we last described.
@@ -77,6 +80,7 @@ void B2bua::on_reoffer(Call& c, MediaSide from, const sip::ServerTransactionPtr&
     txn->respond(std::move(resp));
     return;
   }
+  if (!y.dialog) return reject(txn, 500, "Server Internal Error");
   auto offer = sdp::parse(req.body());
   if (!offer.ok()) {
     auto rj = sdp::rejection_for(offer.error());
@@ -177,7 +181,9 @@ void B2bua::on_reoffer_answer(std::uint64_t id, MediaSide to, const sip::Message
 void B2bua::forward(Call& c, MediaSide from, const sip::ServerTransactionPtr& txn) {
   const sip::Message& req = txn->request();
   Leg& y = c.leg(other(from));
-  if (!y.dialog) return reject(txn, 500, "Server Internal Error");
+  // An application (or a redirect still ringing) has no dialog to pass
+  // INFO/MESSAGE to; its digits come from RTP.
+  if (!y.dialog) return reject(txn, 415, "Unsupported Media Type");
   sip::Message out = y.dialog->make_request(req.method());
   for (const char* h : {"Info-Package", "Content-Disposition", "Event", "Subject"}) {
     if (auto v = req.value(std::string_view(h))) out.add_header(std::string_view(h), *v);
@@ -315,6 +321,7 @@ void B2bua::end_call(Call& c, Party side, std::string cause) {
   if (c.phase == CallPhase::kEnded) return;
   if (side != Party::kCaller) send_bye(c, MediaSide::kA);
   if (side != Party::kCallee) send_bye(c, MediaSide::kB);
+  cancel_forks(c);  // a redirect still ringing
   if (c.reoffer) {
     reject(c.reoffer->txn, 487, "Request Terminated");
     c.reoffer.reset();
@@ -338,6 +345,8 @@ void B2bua::finish(Call& c, CallOutcome outcome, int status, Party side, std::st
     c.record.quality = c.relay->quality();
     c.relay->close();
   }
+  end_app(c, /*keep_media=*/false);
+  if (c.app && c.app->media && c.app->keep_media) c.app->media->close();  // a redirect's ringback
   c.a.on(LegEvent::kEnd);
   c.b.on(LegEvent::kEnd);
   if (c.invite_a) by_invite_.erase(c.invite_a->key());
@@ -386,13 +395,14 @@ void B2bua::reap(std::uint64_t id, int attempts) {
   if (!c) return;
   // Forks still waiting for their final response (a CANCEL in flight) keep
   // the call, so a late 2xx is ACKed and ended with BYE; 64·T1 at most.
-  bool pending = false;
+  bool pending = app_busy(*c);
   for (const auto& f : c->forks) pending = pending || !f.uac->finished();
   if (pending && attempts < 40) {
     timers_.schedule(std::chrono::seconds(1), [this, id, attempts] { reap(id, attempts + 1); });
     return;
   }
   by_b_call_id_.erase(c->b_call_id);
+  for (const auto& old : c->retired_b_call_ids) by_b_call_id_.erase(old);
   calls_.erase(id);
   stats_.active = calls_.size();
 }

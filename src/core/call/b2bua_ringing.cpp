@@ -83,6 +83,9 @@ void B2bua::on_fork_answered(std::uint64_t id, size_t fork, sip::Dialog& dialog,
                              const sip::Message& r) {
   Call* c = find(id);
   const sip::Destination dest = c->forks[fork].destination;
+  if (c->redirecting && fork >= c->redirect_forks_from && c->phase == CallPhase::kAnswered) {
+    return on_redirect_answered(*c, fork, dialog, r);
+  }
   if (c->phase != CallPhase::kRinging) {
     // Another fork answered first (or the call ended): end this one.
     layer_.send_request(dialog.make_request("BYE"), dest, {});
@@ -162,6 +165,15 @@ void B2bua::on_fork_final(std::uint64_t id, size_t fork, int status, std::string
   c->forks[fork].done = true;
   c->forks[fork].status = status;
   c->forks[fork].reason = std::move(reason);
+  if (c->redirecting && c->phase == CallPhase::kAnswered) {
+    for (size_t i = c->redirect_forks_from; i < c->forks.size(); ++i) {
+      if (!c->forks[i].done) return;
+    }
+    const Fork& f = c->forks[fork];
+    return end_call(
+        *c, Party::kCallee,
+        fmt::format("redirect to {} failed: {} {}", c->record.callee, f.status, f.reason));
+  }
   if (c->phase != CallPhase::kRinging) return;
   for (const auto& f : c->forks) {
     if (!f.done) return;
@@ -180,6 +192,10 @@ void B2bua::on_fork_final(std::uint64_t id, size_t fork, int status, std::string
   const int st = best->status;
   const std::string why =
       best->reason.empty() ? std::string(sip::default_reason_phrase(st)) : best->reason;
+  if ((st == 486 || st == 600) &&
+      start_app(*c, TargetKind::kVoicemail, c->record.callee, AppReason::kBusy)) {
+    return;  // the mailbox answered the caller
+  }
   respond_a(*c, st, why);
   finish(*c, outcome_of(st), st, Party::kCallee, fmt::format("{} {}", st, why));
 }
@@ -206,11 +222,8 @@ void B2bua::on_no_answer(std::uint64_t id) {
   if (!c || c->phase != CallPhase::kRinging) return;
   c->no_answer_timer = 0;
   cancel_forks(*c);
-  if (no_answer_hook_ && c->invite_a && no_answer_hook_(c->invite_a, c->record)) {
-    // A feature (voicemail) took the caller's INVITE over.
-    by_invite_.erase(c->invite_a->key());
-    c->invite_a.reset();
-    return finish(*c, CallOutcome::kNoAnswer, 0, Party::kSystem, "no answer, redirected");
+  if (start_app(*c, TargetKind::kVoicemail, c->record.callee, AppReason::kNoAnswer)) {
+    return;  // the mailbox answered the caller
   }
   respond_a(*c, 480, "Temporarily Unavailable");
   finish(*c, CallOutcome::kNoAnswer, 480, Party::kSystem, "no answer");

@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "common/timers.hpp"
+#include "core/call/app_media.hpp"
+#include "core/call/call_app.hpp"
 #include "core/call/call_events.hpp"
 #include "core/call/leg.hpp"
 #include "core/call/media_relay.hpp"
@@ -39,6 +41,22 @@ struct ReOffer {
 
 enum class CallPhase { kRinging, kAnswered, kEnded };
 
+/// A call application on side B (call_app.hpp):
+///   kRunning ─hang-up/redirect→ kEnding (requests stopping, completions
+///   still delivered) ─all completed→ kEnded (on_end() called).
+enum class AppState { kRunning, kEnding, kEnded };
+
+struct AppAttachment {
+  AppCallInfo info;
+  std::shared_ptr<CallApp> app;
+  std::shared_ptr<AppControl> control;
+  AppMediaPtr media;
+  AppState state = AppState::kRunning;
+  std::vector<media::app::OpId> pending;  ///< requests not completed yet
+  bool keep_media = false;  ///< redirect: the leg plays ringback until the new target answers
+  TimerId ending_timer = 0;
+};
+
 struct Call {
   Call(std::uint64_t id_, Leg a_, Leg b_) : id(id_), a(std::move(a_)), b(std::move(b_)) {}
 
@@ -56,6 +74,13 @@ struct Call {
   std::optional<ReOffer> reoffer;
   std::uint32_t session_expires = 0;  ///< RFC 4028 interval agreed with A, 0 = none
   TimerId no_answer_timer = 0, max_duration_timer = 0, session_timer = 0;
+  std::unique_ptr<AppAttachment> app;  ///< side B is an application
+  /// Side B is being re-targeted (AppControl::redirect) while A stays
+  /// answered; only forks from index redirect_forks_from on count.
+  bool redirecting = false;
+  std::size_t redirect_forks_from = 0;
+  sdp::SessionDescription redirect_offer;       ///< what those forks were offered
+  std::vector<std::string> retired_b_call_ids;  ///< B Call-IDs of earlier targets
 };
 
 }  // namespace switchboard::core

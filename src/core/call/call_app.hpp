@@ -71,8 +71,11 @@ class AppControl {
   virtual void hang_up(std::string cause) = 0;
   /// Hands the caller on to `dialed`, routed by the dialplan as if the
   /// caller had dialed it (the operator, an extension, the caller of a
-  /// message). The application is detached: on_end() follows at once and the
-  /// call goes on without it. The caller hears ringback meanwhile.
+  /// message). The application is detached: its requests are stopped and
+  /// on_end() follows, and the call goes on without it; the caller hears
+  /// ringback meanwhile. (Straight to another application, e.g. a mailbox,
+  /// the requests are cut without their completions.) A target that
+  /// refuses or cannot be reached ends the call.
   virtual void redirect(std::string dialed) = 0;
 };
 

@@ -1,0 +1,291 @@
+// Call applications on side B (call_app.hpp): a dialed service, no answer,
+// busy and unregistered callees reaching the mailbox, the application's
+// media requests, hang-up from either side with completions delivered
+// before on_end(), redirect to another extension, re-INVITE to an application.
+#include "call_fixture.hpp"
+#include "sdp/parser.hpp"
+
+namespace switchboard::core::testing {
+namespace {
+
+constexpr const char* kA = "198.51.100.1";
+constexpr const char* kB1 = "198.51.100.21";
+constexpr const char* kOp = "198.51.100.23";
+
+namespace mapp = media::app;
+
+struct FakeMediaLog {
+  AppMediaParams params;
+  std::vector<std::string> requests;  ///< "play", "record", "collect", "stop", "close"
+  mapp::OpId next = 1;
+  std::vector<mapp::OpId> open_ops;
+  bool closed = false;
+};
+
+class FakeAppMedia final : public AppMedia {
+ public:
+  FakeAppMedia(std::shared_ptr<FakeMediaLog> log, AppMediaFactory::EventHandler on_event)
+      : log_(std::move(log)), on_event_(std::move(on_event)) {}
+  std::string local_address() const override { return "127.0.0.1"; }
+  std::uint16_t local_port() const override { return 31000; }
+  mapp::OpId play(mapp::PlayRequest) override { return op("play"); }
+  mapp::OpId record(mapp::RecordRequest) override { return op("record"); }
+  mapp::OpId collect_digits(mapp::CollectRequest) override { return op("collect"); }
+  void stop() override { log_->requests.push_back("stop"); }
+  void close() override {
+    log_->requests.push_back("close");
+    log_->closed = true;
+  }
+  /// The media thread's completion of `id` (delivered on the core thread).
+  void complete(const mapp::MediaEvent& e) { on_event_(e); }
+
+ private:
+  mapp::OpId op(const char* what) {
+    log_->requests.push_back(what);
+    log_->open_ops.push_back(log_->next);
+    return log_->next++;
+  }
+  std::shared_ptr<FakeMediaLog> log_;
+  AppMediaFactory::EventHandler on_event_;
+};
+
+class FakeAppMediaFactory final : public AppMediaFactory {
+ public:
+  std::string address() const override { return "127.0.0.1"; }
+  Result<AppMediaPtr> open(const AppMediaParams& p, EventHandler on_event) override {
+    logs.push_back(std::make_shared<FakeMediaLog>());
+    logs.back()->params = p;
+    auto m = std::make_unique<FakeAppMedia>(logs.back(), std::move(on_event));
+    last = m.get();
+    return AppMediaPtr(std::move(m));
+  }
+  std::vector<std::shared_ptr<FakeMediaLog>> logs;
+  FakeAppMedia* last = nullptr;
+};
+
+/// An application that records what happens to it and does what the test says.
+struct ScriptedApp final : public CallApp {
+  struct Seen {
+    std::vector<std::string> events;
+    AppControl* control = nullptr;
+    AppCallInfo info;
+  };
+  explicit ScriptedApp(std::shared_ptr<Seen> s) : seen(std::move(s)) {}
+  void on_start(AppControl& c) override {
+    seen->control = &c;
+    seen->info = c.info();
+    seen->events.push_back("start");
+  }
+  void on_media(const mapp::MediaEvent& e) override {
+    if (auto* r = std::get_if<mapp::RecordDone>(&e)) {
+      seen->events.push_back(std::string("record:") + mapp::to_string(r->result));
+    } else if (auto* p = std::get_if<mapp::PlayDone>(&e)) {
+      seen->events.push_back(std::string("play:") + mapp::to_string(p->result));
+    } else {
+      seen->events.push_back("digits");
+    }
+  }
+  void on_end() override {
+    seen->events.push_back("end");
+    seen->control = nullptr;
+  }
+  std::shared_ptr<Seen> seen;
+};
+
+std::uint16_t audio_port(const sip::Message& m) {
+  auto sd = sdp::parse(m.body());
+  return sd.ok() && !sd->media.empty() ? sd->media[0].port : 0;
+}
+
+class B2buaAppsTest : public CallFixture {
+ protected:
+  B2buaAppsTest() {
+    b2bua.set_app_media(&app_media);
+    for (TargetKind k : {TargetKind::kVoicemail, TargetKind::kConference}) {
+      b2bua.set_app(k, [this](const AppCallInfo& info) -> CallAppPtr {
+        if (refuse) return nullptr;
+        infos.push_back(info);
+        return std::make_unique<ScriptedApp>(seen);
+      });
+    }
+  }
+  FakeAppMediaFactory app_media;
+  std::shared_ptr<ScriptedApp::Seen> seen = std::make_shared<ScriptedApp::Seen>();
+  std::vector<AppCallInfo> infos;
+  bool refuse = false;
+};
+
+TEST_F(B2buaAppsTest, ADialedServiceIsAnsweredThroughTheRelayByAnApplicationLeg) {
+  feed(invite("*1002"), from_ip(kA));
+  auto ok = last_response(kA, 200);
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(audio_port(*ok), 10004);  // the caller talks to relay side A as always
+  ASSERT_EQ(infos.size(), 1u);
+  EXPECT_EQ(infos[0].kind, TargetKind::kVoicemail);
+  EXPECT_EQ(infos[0].target, "1002");  // "*1002" is mailbox 1002
+  EXPECT_EQ(infos[0].reason, AppReason::kDialed);
+  EXPECT_EQ(infos[0].caller, "1001");
+  EXPECT_EQ(infos[0].source_address, kA);
+  // Relay side B sends to the leg on loopback, the leg to relay side B.
+  auto& relay = *relays.logs.at(0);
+  EXPECT_EQ(relay.configured[MediaSide::kB].remote_rtp, (sdp::RtpAddress{"127.0.0.1", 31000}));
+  EXPECT_EQ(relay.configured[MediaSide::kA].remote_rtp, (sdp::RtpAddress{kA, 4000}));
+  ASSERT_EQ(app_media.logs.size(), 1u);
+  const auto& p = app_media.logs[0]->params;
+  EXPECT_EQ(p.remote_address, "127.0.0.1");
+  EXPECT_EQ(p.remote_port, 10006);
+  EXPECT_EQ(p.codec, "PCMU");
+  EXPECT_EQ(p.telephone_event_pt, 101);
+  EXPECT_EQ(seen->events, (std::vector<std::string>{"start"}));
+  EXPECT_EQ(last.callee, "1002");
+}
+
+TEST_F(B2buaAppsTest, CallerHangsUpDuringARecordingAndTheRecordingCompletesBeforeOnEnd) {
+  feed(invite("*1002"), from_ip(kA));
+  auto ok = last_response(kA, 200);
+  ASSERT_TRUE(ok && seen->control);
+  const auto rec = seen->control->record({});
+  ASSERT_NE(rec, 0u);
+  const std::string tag = to_tag(*ok);
+  feed(from_caller("ACK", 1, tag), from_ip(kA));
+  feed(from_caller("BYE", 2, tag), from_ip(kA));
+  EXPECT_TRUE(last_response(kA, 200));
+  EXPECT_TRUE(app_media.logs[0]->closed);
+  timers.advance(100ms);
+  // Not ended yet: the recording has not completed.
+  EXPECT_EQ(seen->events, (std::vector<std::string>{"start"}));
+  mapp::RecordDone done;
+  done.id = rec;
+  done.result = mapp::RecordResult::kStopped;
+  app_media.last->complete(done);
+  timers.advance(1ms);
+  EXPECT_EQ(seen->events, (std::vector<std::string>{"start", "record:stopped", "end"}));
+  EXPECT_EQ(last.hangup_side, Party::kCaller);
+  timers.advance(2s);
+  EXPECT_EQ(b2bua.active_calls(), 0u);
+}
+
+TEST_F(B2buaAppsTest, ARequestThatNeverCompletesDoesNotKeepTheCallForever) {
+  feed(invite("*1002"), from_ip(kA));
+  ASSERT_TRUE(seen->control);
+  seen->control->play({});
+  const std::string tag = to_tag(*last_response(kA, 200));
+  feed(from_caller("BYE", 2, tag), from_ip(kA));
+  timers.advance(6s);
+  EXPECT_EQ(seen->events, (std::vector<std::string>{"start", "end"}));
+  timers.advance(2s);
+  EXPECT_EQ(b2bua.active_calls(), 0u);
+}
+
+TEST_F(B2buaAppsTest, TheApplicationHangsUp) {
+  feed(invite("2001"), from_ip(kA));  // a conference room
+  ASSERT_TRUE(seen->control);
+  EXPECT_EQ(infos.at(0).kind, TargetKind::kConference);
+  seen->control->hang_up("goodbye");
+  auto bye = last_request(kA, "BYE");
+  ASSERT_TRUE(bye);
+  // Requests after the hang-up are ignored.
+  EXPECT_EQ(seen->control->play({}), 0u);
+  timers.advance(1ms);
+  EXPECT_EQ(seen->events, (std::vector<std::string>{"start", "end"}));
+  EXPECT_EQ(last.hangup_side, Party::kCallee);
+  EXPECT_EQ(last.hangup_cause, "goodbye");
+}
+
+TEST_F(B2buaAppsTest, NoAnswerBusyAndUnregisteredCalleesReachTheMailbox) {
+  register_phone("1002", kB1);
+  feed(invite("1002"), from_ip(kA));
+  feed(answer(*last_request(kB1, "INVITE"), 180, "x1"), from_ip(kB1));
+  timers.advance(20s);
+  EXPECT_TRUE(last_request(kB1, "CANCEL"));
+  EXPECT_TRUE(last_response(kA, 200));
+  ASSERT_EQ(infos.size(), 1u);
+  EXPECT_EQ(infos[0].reason, AppReason::kNoAnswer);
+  EXPECT_EQ(infos[0].target, "1002");
+
+  feed(invite("1002", "call-2"), from_ip(kA));
+  auto inv = last_request(kB1, "INVITE");
+  feed(answer(*inv, 486, "x2"), from_ip(kB1));
+  ASSERT_EQ(infos.size(), 2u);
+  EXPECT_EQ(infos[1].reason, AppReason::kBusy);
+
+  feed(invite("1003", "call-3"), from_ip(kA));  // an extension with no phone registered
+  ASSERT_EQ(infos.size(), 3u);
+  EXPECT_EQ(infos[2].reason, AppReason::kNoAnswer);
+  EXPECT_EQ(infos[2].target, "1003");
+
+  // A mailbox that refuses (no voicemail for the extension): 480 as before.
+  refuse = true;
+  feed(invite("1003", "call-4"), from_ip(kA));
+  EXPECT_TRUE(last_response(kA, 480));
+}
+
+TEST_F(B2buaAppsTest, RedirectRingsTheNewTargetAndMovesOnlySideB) {
+  register_phone("1003", kOp);
+  feed(invite("*1002"), from_ip(kA));
+  auto ok = last_response(kA, 200);
+  ASSERT_TRUE(ok && seen->control);
+  const std::string tag = to_tag(*ok);
+  feed(from_caller("ACK", 1, tag), from_ip(kA));
+  const auto greeting = seen->control->play({});
+  const size_t mark = sent.size();
+  seen->control->redirect("1003");
+  // The application's requests are stopped; completions, then on_end.
+  EXPECT_EQ(app_media.logs[0]->requests.back(), "play");  // ringback on the same leg
+  mapp::PlayDone pd;
+  pd.id = greeting;
+  pd.result = mapp::PlayResult::kStopped;
+  app_media.last->complete(pd);
+  timers.advance(1ms);
+  EXPECT_EQ(seen->events, (std::vector<std::string>{"start", "play:stopped", "end"}));
+  auto inv = last_request(kOp, "INVITE");
+  ASSERT_TRUE(inv);
+  EXPECT_TRUE(sent_to(kA, mark).empty());  // no re-INVITE to the caller
+  // Offered only the caller's codec (plus the other G.711 law) and DTMF.
+  auto offer = sdp::parse(inv->body());
+  ASSERT_TRUE(offer.ok());
+  EXPECT_EQ(offer->media[0].formats, (std::vector<std::string>{"0", "101", "8"}));
+  feed(answer(*inv, 200, "op1", sdp_body(kOp, 6000, "sendrecv", "8 101"), kOp), from_ip(kOp));
+  auto& relay = *relays.logs.at(0);
+  EXPECT_EQ(relay.configured[MediaSide::kB].remote_rtp, (sdp::RtpAddress{kOp, 6000}));
+  EXPECT_EQ(relay.configured[MediaSide::kB].codec->name, "PCMA");  // the relay converts
+  EXPECT_EQ(relay.configured[MediaSide::kA].remote_rtp, (sdp::RtpAddress{kA, 4000}));
+  EXPECT_TRUE(app_media.logs[0]->closed);
+  EXPECT_EQ(last.callee, "1003");
+  // Now an ordinary call: the caller's BYE reaches the operator.
+  feed(from_caller("BYE", 2, tag), from_ip(kA));
+  auto bye = last_request(kOp, "BYE");
+  ASSERT_TRUE(bye);
+  EXPECT_EQ(to_tag(*bye), "op1");
+}
+
+TEST_F(B2buaAppsTest, ARedirectNobodyAnswersEndsTheCall) {
+  register_phone("1003", kOp);
+  feed(invite("*1002"), from_ip(kA));
+  ASSERT_TRUE(seen->control);
+  seen->control->redirect("1003");
+  feed(answer(*last_request(kOp, "INVITE"), 486, "op1"), from_ip(kOp));
+  EXPECT_TRUE(last_request(kA, "BYE"));
+  // A redirect to nowhere ends the call too.
+  feed(invite("*1002", "call-2"), from_ip(kA));
+  ASSERT_TRUE(seen->control);
+  seen->control->redirect("1999");
+  EXPECT_EQ(sent_to(kA).back().method(), "BYE");
+}
+
+TEST_F(B2buaAppsTest, AReInviteToAnApplicationIsAnsweredByThePbx) {
+  feed(invite("*1002"), from_ip(kA));
+  const std::string tag = to_tag(*last_response(kA, 200));
+  feed(from_caller("ACK", 1, tag), from_ip(kA));
+  feed(from_caller("INVITE", 2, tag, sdp_body(kA, 4100)), from_ip(kA));
+  auto ok = last_response(kA, 200);
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(audio_port(*ok), 10004);
+  EXPECT_EQ(relays.logs.at(0)->configured[MediaSide::kA].remote_rtp, (sdp::RtpAddress{kA, 4100}));
+  // INFO has nowhere to go.
+  feed(from_caller("INFO", 3, tag, ""), from_ip(kA));
+  EXPECT_TRUE(last_response(kA, 415));
+}
+
+}  // namespace
+}  // namespace switchboard::core::testing
