@@ -41,6 +41,12 @@ core::CallAppFactory VoicemailService::ivr_factory() {
   };
 }
 
+core::CallAppFactory VoicemailService::app_factory() {
+  return [deposit = deposit_factory(), ivr = ivr_factory()](const core::AppCallInfo& info) {
+    return info.reason == core::AppReason::kDialed ? ivr(info) : deposit(info);
+  };
+}
+
 void VoicemailService::counts_changed(const std::string& mailbox) {
   async<Result<store::MailboxCounts>>(
       [mailbox](MailboxStore& s) { return s.counts(mailbox); },

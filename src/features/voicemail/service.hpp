@@ -39,6 +39,10 @@ class VoicemailService {
   /// owner's own phone (caller_is_local and caller == the mailbox) only the
   /// PIN is asked; otherwise the mailbox number first.
   core::CallAppFactory ivr_factory();
+  /// One factory for the voicemail target kind (B2bua::set_app(kVoicemail)):
+  /// kDialed → the IVR (`*`+extension, the main number); kNoAnswer, kBusy,
+  /// kForwarded → leaving a message in info.target's mailbox.
+  core::CallAppFactory app_factory();
 
   /// For MWI: called on the core thread whenever a mailbox's counts change.
   void on_counts_changed(CountsHandler handler) { counts_handler_ = std::move(handler); }

@@ -396,3 +396,29 @@ TEST_F(IvrAppTest, HangUpAnywhereEndsCleanly) {
 
 }  // namespace
 }  // namespace switchboard::features::voicemail::testing
+
+namespace switchboard::features::voicemail::testing {
+namespace {
+
+TEST_F(VoicemailTest, OneFactoryForTheVoicemailKind) {
+  auto factory = service_->app_factory();
+  core::AppCallInfo info;
+  info.caller = "1001";
+  info.target = "1001";
+  info.caller_is_local = true;
+  info.reason = core::AppReason::kDialed;
+  auto ivr = factory(info);
+  EXPECT_NE(dynamic_cast<IvrApp*>(ivr.get()), nullptr);
+  info.caller = "1002";
+  for (auto reason :
+       {core::AppReason::kNoAnswer, core::AppReason::kBusy, core::AppReason::kForwarded}) {
+    info.reason = reason;
+    auto deposit = factory(info);
+    EXPECT_NE(dynamic_cast<DepositApp*>(deposit.get()), nullptr) << static_cast<int>(reason);
+  }
+  info.target = "4242";
+  EXPECT_EQ(factory(info), nullptr);
+}
+
+}  // namespace
+}  // namespace switchboard::features::voicemail::testing
