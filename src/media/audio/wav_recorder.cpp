@@ -44,13 +44,15 @@ WavRecorder::WavRecorder(std::string path, RecorderOptions options)
 Result<std::unique_ptr<WavRecorder>> WavRecorder::create(const std::string& path,
                                                          RecorderOptions options) {
   if (options.rate <= 0) return make_error(ErrorCode::kInvalidArgument, "recorder: bad rate");
+  if (options.channels != 1 && options.channels != 2)
+    return make_error(ErrorCode::kInvalidArgument, "recorder: channels must be 1 or 2");
   std::unique_ptr<WavRecorder> r(new WavRecorder(path, std::move(options)));
   r->fd_ = std::make_shared<Fd>();
   r->fd_->fd = ::open(r->temp_path().c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
   if (r->fd_->fd < 0) return io_error("create", r->temp_path());
   SF_INFO info{};
   info.samplerate = r->options_.rate;
-  info.channels = 1;
+  info.channels = r->options_.channels;
   info.format = SF_FORMAT_WAV | SF_FORMAT_PCM_16;
   SNDFILE* f = sf_open_fd(r->fd_->fd, SFM_WRITE, &info, SF_FALSE);
   if (f == nullptr) {
@@ -71,13 +73,15 @@ WavRecorder::~WavRecorder() {
 
 Status WavRecorder::write(std::span<const std::int16_t> samples) {
   if (done_) return make_error(ErrorCode::kFailedPrecondition, "recorder: already finished");
+  if (samples.size() % static_cast<std::size_t>(options_.channels) != 0)
+    return make_error(ErrorCode::kInvalidArgument, "recorder: partial stereo frame");
   auto n =
       sf_write_short(as_snd(sndfile_), samples.data(), static_cast<sf_count_t>(samples.size()));
   if (n != static_cast<sf_count_t>(samples.size())) {
     return make_error(ErrorCode::kIoError,
                       "write " + temp_path() + ": " + sf_strerror(as_snd(sndfile_)));
   }
-  written_ += n;
+  written_ += n / options_.channels;
   auto interval = static_cast<std::int64_t>(options_.rate) * options_.sync_interval.count() / 1000;
   if (written_ - synced_at_ >= interval) return sync_now();
   return Status::Ok();

@@ -19,7 +19,9 @@
 namespace switchboard::media::audio {
 
 struct RecorderOptions {
-  int rate = 8000;  ///< 16-bit mono PCM WAV at this rate (recording: 8 kHz)
+  int rate = 8000;  ///< 16-bit PCM WAV at this rate (recording: 8 kHz)
+  /// 1 (mono) or 2 (stereo: write() takes interleaved left/right samples).
+  int channels = 1;
   /// Audio between two header updates + fsyncs.
   std::chrono::milliseconds sync_interval{1000};
   /// Runs a blocking job (fsync). Production: post to the worker pool
@@ -37,8 +39,9 @@ class WavRecorder {
   WavRecorder(const WavRecorder&) = delete;
   WavRecorder& operator=(const WavRecorder&) = delete;
 
+  /// Mono: samples; stereo: interleaved pairs (an odd count is refused).
   Status write(std::span<const std::int16_t> samples);
-  /// Drops everything after the first `samples` (trailing silence).
+  /// Drops everything after the first `samples` frames (trailing silence).
   Status truncate(std::int64_t samples);
   /// Completes the file at its final path (blocking: fsync, rename).
   Status finish();
@@ -47,6 +50,7 @@ class WavRecorder {
 
   const std::string& path() const { return path_; }
   std::string temp_path() const { return path_ + kPartSuffix; }
+  /// Frames written (a stereo frame is one sample per channel).
   std::int64_t samples_written() const { return written_; }
   double seconds() const { return static_cast<double>(written_) / options_.rate; }
 
