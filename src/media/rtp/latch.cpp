@@ -15,13 +15,17 @@ std::optional<Endpoint> sdp_endpoint(const std::string& address, std::uint16_t p
 void Latch::configure(const Endpoint& sdp_remote, LatchMode mode, Duration relatch_after) {
   std::optional<Endpoint> sdp;
   if (sdp_remote.port() != 0 && !sdp_remote.address().is_unspecified()) sdp = sdp_remote;
-  // A new remote host (re-INVITE to another phone, transfer) unlatches; hold
-  // (no address) or the same host keeps the latch so a holding phone's music
-  // still passes and resuming needs no new packet.
-  if (latched_ && sdp && sdp->address() != latched_->address() &&
-      (!sdp_ || sdp->address() != sdp_->address())) {
-    latched_.reset();
+  // A new remote (re-INVITE to another phone, transfer, the core moving a
+  // side to a terminating leg on loopback and back — same host, another
+  // port) unlatches, so packets go to the new SDP endpoint at once. Compared
+  // with the last SDP endpoint that was not a hold: hold (no address) keeps
+  // the latch, and a resume to the same endpoint keeps it too (a NAT'd
+  // phone's public address needs no new packet).
+  if (latched_ && sdp) {
+    bool moved = last_sdp_ ? *sdp != *last_sdp_ : sdp->address() != latched_->address();
+    if (moved) latched_.reset();
   }
+  if (sdp) last_sdp_ = sdp;
   if (mode == LatchMode::kOff) latched_.reset();
   sdp_ = sdp;
   mode_ = mode;

@@ -4,7 +4,8 @@
 //   not latched ── packet from an acceptable source ──▶ latched(source)
 //   latched ── packet from another acceptable source after the latched one
 //              was silent for relatch_after ──▶ latched(new source)
-//   configure() with another remote address ──▶ not latched
+//   configure() with another remote address, or another port of the last
+//   SDP host (a side moved to a terminating leg on loopback) ──▶ not latched
 //
 // Acceptable: kExpectedHost — the SDP's host (any port, a NAT rewrites it)
 // or the latched host; kAnyHost — anyone; kOff — the SDP's host, never latched.
@@ -42,6 +43,7 @@ class Latch {
   bool acceptable(const Endpoint& source) const;
 
   std::optional<Endpoint> sdp_;
+  std::optional<Endpoint> last_sdp_;  // the last SDP endpoint that was not a hold
   std::optional<Endpoint> latched_;
   LatchMode mode_ = LatchMode::kExpectedHost;
   Duration relatch_after_{2000};

@@ -24,7 +24,29 @@ void RelayCore::configure(Side side, SideParams params, TimePoint now) {
   s.configured = true;
   s.last_activity = now;  // the silence clock restarts with every (re)configuration
   s.dead_reported = false;
+  if (recorder_) recorder_->configure(side, s.params);
   rebuild_maps();
+}
+
+void RelayCore::set_recorder(CallRecorder* recorder) {
+  recorder_ = recorder;
+  if (!recorder_) return;
+  for (Side side : {Side::kA, Side::kB}) {
+    if (sides_[index(side)].configured) recorder_->configure(side, sides_[index(side)].params);
+  }
+}
+
+std::optional<Endpoint> RelayCore::injection_destination(Side side) const {
+  const SideState& s = sides_[index(side)];
+  if (!s.configured || !remote_receives(s.params.direction)) return std::nullopt;
+  return s.rtp_latch.destination();
+}
+
+void RelayCore::on_injected(Side side, std::size_t bytes) {
+  SideStats& c = sides_[index(side)].counters;
+  ++c.rtp_packets_out;
+  c.rtp_bytes_out += bytes;
+  ++c.rtp_packets_injected;
 }
 
 void RelayCore::rebuild_maps() {
@@ -67,6 +89,11 @@ std::optional<Outbound> RelayCore::on_rtp(Side from, std::span<std::uint8_t> pac
 
   const PayloadRoute& route = maps_[index(from)][h.payload_type];
   s.recv.on_packet(h.ssrc, h.sequence, h.timestamp, now, route.clock_rate, !route.telephone_event);
+  if (recorder_) recorder_->on_rtp(from, h, parsed.packet.payload);
+  if (o.injecting) {
+    ++s.counters.suppressed;
+    return std::nullopt;
+  }
 
   if (!o.configured || !remote_receives(o.params.direction) ||
       route.action == PayloadAction::kDrop) {

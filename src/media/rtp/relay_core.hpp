@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/timers.hpp"
+#include "media/rtp/call_recorder.hpp"
 #include "media/rtp/latch.hpp"
 #include "media/rtp/payload_map.hpp"
 #include "media/rtp/receive_stats.hpp"
@@ -51,6 +52,23 @@ class RelayCore {
   /// A datagram from `from` dropped before the logic saw it (truncated).
   void on_dropped(Side from);
 
+  /// While set, RTP from the other side is not forwarded toward `toward`
+  /// (counted as `suppressed`): the session injects its own audio there.
+  void set_injecting(Side toward, bool on) { sides_[index(toward)].injecting = on; }
+  bool injecting(Side toward) const { return sides_[index(toward)].injecting; }
+  /// Where injected RTP toward `side` goes now; nullopt when the side is not
+  /// configured, does not receive (holds us, inactive) or has no address.
+  std::optional<Endpoint> injection_destination(Side side) const;
+  /// Counts an injected packet sent toward `side`.
+  void on_injected(Side side, std::size_t bytes);
+  const SideParams* params(Side side) const {
+    return sides_[index(side)].configured ? &sides_[index(side)].params : nullptr;
+  }
+
+  /// Every accepted RTP packet also goes to `recorder` (before transcoding);
+  /// null stops. The recorder is configured with each side's codecs.
+  void set_recorder(CallRecorder* recorder);
+
   /// Sides silent past dead_peer_timeout while expected to send; each
   /// silence is reported once.
   std::vector<Side> take_dead_sides(TimePoint now);
@@ -71,6 +89,7 @@ class RelayCore {
     TimePoint last_activity{};
     bool dead_reported = false;
     std::uint32_t peer_clock = 8000;
+    bool injecting = false;
   };
 
   bool expected_to_send(const SideState& s) const;
@@ -82,6 +101,7 @@ class RelayCore {
   PayloadMap maps_[2]{};  // maps_[i]: packets from side i
   std::vector<LatchEvent> latch_events_;
   std::uint64_t transcoded_ = 0;
+  CallRecorder* recorder_ = nullptr;
 };
 
 }  // namespace switchboard::media::rtp

@@ -15,10 +15,17 @@
 // sequence numbers and timestamps pass unchanged (a new SSRC after a
 // re-INVITE or a phone restart is forwarded as is). RTCP is relayed.
 //
-// Design hook: a side is "a network endpoint with a packet path"; a later
-// terminating session (IVR, voicemail, MOH) pairs one network side with an
-// application side that reads/writes decoded frames, and SRTP becomes a
-// transform on a side's packet path. Neither exists yet.
+// Injection (issue 7: music on hold, an announcement to one party without a
+// re-INVITE): inject(toward, producer) replaces what the other side sends
+// toward `toward` with the producer's audio, encoded in that side's codec,
+// with the relay's own SSRC/sequence/timestamps for that side (continuous
+// across injections, marker on each start); stop_inject() resumes
+// forwarding (the phone sees the other party's SSRC again). Recording:
+// start_recording() decodes what both sides send into one WAV (mixed mono
+// or stereo, A left) written off the media thread (AsyncWavWriter on the
+// given serial executor); completion comes back on the core executor.
+// Terminating sessions (IVR, voicemail, conference) are media/app's
+// TerminatingLeg; the core moves a relay side to one with configure().
 #pragma once
 
 #include <chrono>
@@ -29,6 +36,8 @@
 #include <string>
 
 #include "common/result.hpp"
+#include "media/audio/frame_io.hpp"
+#include "media/rtp/call_recorder.hpp"
 #include "media/rtp/relay_types.hpp"
 
 namespace switchboard::media::rtp {
@@ -53,6 +62,25 @@ struct RelayOptions {
   std::chrono::milliseconds relatch_after{std::chrono::seconds(2)};
 };
 
+/// What start_recording() records and where.
+struct RecordingRequest {
+  /// The final WAV path; written as "<path>.part" until finished (media/audio
+  /// WavRecorder), so a crash leaves a recoverable file.
+  std::string path;
+  RecordingMode mode = RecordingMode::kMixed;
+  int rate = 8000;  ///< 8000, 16000 or 48000
+  /// Runs the file work (create, write, fsync, rename) one job at a time in
+  /// order: a strand of the worker pool. Unset: inline on the media thread
+  /// (tests only).
+  audio::Post run_serial;
+};
+
+struct RecordingDone {
+  std::string path;
+  double seconds = 0;  ///< audio in the file
+  Status status;       ///< the first error, else Ok (the file exists then)
+};
+
 /// One relayed call's media. Thread-safe: every member may be called from
 /// any thread (the core thread in practice).
 class RelaySession {
@@ -68,6 +96,35 @@ class RelaySession {
   /// (Re)configures one side from its negotiated SDP. Takes effect on the
   /// media thread shortly after; a new remote address resets latching.
   virtual void configure(Side side, SideParams params) = 0;
+
+  /// Sends `producer`'s audio (20 ms frames pulled on the media thread at
+  /// `producer_rate`: 8000, 16000 or 48000; converted to the side's codec
+  /// rate) toward `toward` instead of what the other side sends, until
+  /// stop_inject(toward) or another inject() replaces it. Encoded in the
+  /// side's first negotiated codec (PCMU/PCMA/G722/opus/G729). Nothing is
+  /// sent while that side does not receive (it holds us) or has no address.
+  /// The producer is read on the media thread only (it may be a MOH
+  /// listener shared with nobody else). Errors, checked at once:
+  /// kInvalidArgument (no producer, bad rate), kFailedPrecondition (the side
+  /// was not configured), kNotFound (its codec is not one media/codec has),
+  /// kUnavailable (closed). A configure() with a new codec keeps injecting
+  /// in the old one: inject again after it.
+  virtual Status inject(Side toward, std::shared_ptr<audio::FrameSource> producer,
+                        int producer_rate) = 0;
+  /// Resumes forwarding toward `toward`. Idempotent.
+  virtual void stop_inject(Side toward) = 0;
+
+  /// Records both directions of the call (what each side sends, decoded,
+  /// aligned on 20 ms ticks, silence where a side sends nothing). `on_done`
+  /// runs on the core executor once the file is complete, also when the
+  /// recording ended because of close(). Errors at once: kInvalidArgument
+  /// (empty path, bad rate), kNotFound (the directory does not exist),
+  /// kFailedPrecondition (already recording), kUnavailable (closed).
+  /// Errors while writing come in RecordingDone::status.
+  virtual Status start_recording(RecordingRequest request,
+                                 std::function<void(const RecordingDone&)> on_done) = 0;
+  /// Ends the recording (on_done follows). Idempotent.
+  virtual void stop_recording() = 0;
 
   /// A consistent snapshot of both sides' counters (for the CDR).
   virtual RelayStats stats() const = 0;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <boost/asio/post.hpp>
+#include <filesystem>
 
 #include "media/rtp/rtp_packet.hpp"
 
@@ -30,6 +31,12 @@ RelaySessionImpl::RelaySessionImpl(std::shared_ptr<MediaThread> thread,
   auto timeout = options.dead_peer_timeout;
   if (timeout.count() > 0) check_interval_ = std::clamp(timeout / 4, Duration(20), Duration(1000));
   ++thread_->sessions;
+  std::mt19937 rng(std::random_device{}());
+  for (auto& inj : injections_) {
+    inj.stream.ssrc = static_cast<std::uint32_t>(rng());
+    inj.stream.sequence = static_cast<std::uint16_t>(rng());
+    inj.stream.timestamp = static_cast<std::uint32_t>(rng());
+  }
 }
 
 RelaySessionImpl::~RelaySessionImpl() {
@@ -109,7 +116,12 @@ void RelaySessionImpl::process(unsigned i, unsigned count) {
 }
 
 void RelaySessionImpl::on_tick(TimePoint now) {
-  if (sockets_closed_ || now < next_check_) return;
+  if (sockets_closed_) return;
+  for (Side side : {Side::kA, Side::kB}) {
+    if (injections_[index(side)].injector) run_injection(side, now);
+  }
+  if (recording_) run_recording(now);
+  if (now < next_check_) return;
   next_check_ = now + check_interval_;
   std::vector<Side> dead;
   {
@@ -117,6 +129,142 @@ void RelaySessionImpl::on_tick(TimePoint now) {
     dead = core_logic_.take_dead_sides(now);
   }
   if (!dead.empty()) report_events({}, std::move(dead));
+}
+
+void RelaySessionImpl::run_injection(Side side, TimePoint now) {
+  Injection& inj = injections_[index(side)];
+  SendBatch& out = thread_->send_batch();
+  int fd = sockets_[index(side) * 2].socket.fd();
+  for (int n = inj.clock.due(now); n > 0; --n) {
+    auto packet = inj.injector->next(inj.stream);
+    if (!packet) continue;
+    std::optional<Endpoint> dest;
+    {
+      std::lock_guard lock(mu_);
+      dest = core_logic_.injection_destination(side);
+    }
+    if (!dest) continue;  // the side holds us or has no address: time goes on
+    out.add(fd, *packet, *dest);
+    bool sent = out.flush().front();  // the injector reuses its packet buffer
+    if (sent) {
+      std::lock_guard lock(mu_);
+      core_logic_.on_injected(side, packet->size());
+    }
+  }
+}
+
+void RelaySessionImpl::run_recording(TimePoint now) {
+  std::lock_guard lock(mu_);
+  for (int n = recording_->clock.due(now); n > 0; --n) {
+    recording_->writer->write(recording_->recorder->tick());
+  }
+}
+
+Status RelaySessionImpl::inject(Side toward, std::shared_ptr<audio::FrameSource> producer,
+                                int producer_rate) {
+  if (closed_) return make_error(ErrorCode::kUnavailable, "relay closed");
+  SideParams params;
+  {
+    std::lock_guard lock(api_mu_);
+    if (!api_params_[index(toward)])
+      return make_error(ErrorCode::kFailedPrecondition,
+                        std::string("inject: side ") + to_string(toward) + " is not configured");
+    params = *api_params_[index(toward)];
+  }
+  auto injector = Injector::create(params, std::move(producer), producer_rate);
+  if (!injector) return injector.error();
+  thread_->post([weak = weak_from_this(), toward,
+                 inj = std::shared_ptr<Injector>(std::move(injector).value())]() mutable {
+    auto self = weak.lock();
+    if (!self || self->sockets_closed_) return;
+    Injection& slot = self->injections_[index(toward)];
+    slot.injector = std::move(inj);
+    slot.clock.start(Clock::now() - MediaThread::kTick);  // the first frame is due now
+    std::lock_guard lock(self->mu_);
+    self->core_logic_.set_injecting(toward, true);
+  });
+  return Status::Ok();
+}
+
+void RelaySessionImpl::stop_inject(Side toward) {
+  if (closed_) return;
+  thread_->post([weak = weak_from_this(), toward] {
+    auto self = weak.lock();
+    if (!self || self->sockets_closed_) return;
+    self->injections_[index(toward)].injector.reset();
+    std::lock_guard lock(self->mu_);
+    self->core_logic_.set_injecting(toward, false);
+  });
+}
+
+Status RelaySessionImpl::start_recording(RecordingRequest request,
+                                         std::function<void(const RecordingDone&)> on_done) {
+  if (closed_) return make_error(ErrorCode::kUnavailable, "relay closed");
+  if (request.path.empty()) return make_error(ErrorCode::kInvalidArgument, "recording: no path");
+  if (request.rate != 8000 && request.rate != 16000 && request.rate != 48000)
+    return make_error(ErrorCode::kInvalidArgument, "recording: rate must be 8/16/48 kHz");
+  std::filesystem::path dir = std::filesystem::path(request.path).parent_path();
+  std::error_code ec;
+  if (!dir.empty() && !std::filesystem::is_directory(dir, ec))
+    return make_error(ErrorCode::kNotFound, "recording: no directory " + dir.string());
+  {
+    std::lock_guard lock(api_mu_);
+    if (api_recording_) return make_error(ErrorCode::kFailedPrecondition, "already recording");
+    api_recording_ = true;
+  }
+  thread_->post([weak = weak_from_this(), request = std::move(request),
+                 on_done = std::move(on_done)]() mutable {
+    auto self = weak.lock();
+    if (!self) return;
+    if (self->sockets_closed_ || self->recording_) {
+      std::lock_guard lock(self->api_mu_);
+      self->api_recording_ = self->recording_.has_value();
+      return;
+    }
+    audio::RecorderOptions options;
+    options.rate = request.rate;
+    options.channels = request.mode == RecordingMode::kStereo ? 2 : 1;
+    Recording rec;
+    rec.recorder = std::make_unique<CallRecorder>(request.mode, request.rate);
+    rec.writer = std::make_unique<audio::AsyncWavWriter>(request.path, options,
+                                                         std::move(request.run_serial));
+    rec.on_done = std::move(on_done);
+    rec.clock.start(Clock::now());
+    std::lock_guard lock(self->mu_);
+    self->recording_ = std::move(rec);
+    self->core_logic_.set_recorder(self->recording_->recorder.get());
+  });
+  return Status::Ok();
+}
+
+void RelaySessionImpl::stop_recording() {
+  thread_->post([weak = weak_from_this()] {
+    if (auto self = weak.lock()) self->end_recording_on_thread();
+  });
+}
+
+void RelaySessionImpl::end_recording_on_thread() {
+  std::optional<Recording> rec;
+  {
+    std::lock_guard lock(mu_);
+    if (!recording_) return;
+    core_logic_.set_recorder(nullptr);
+    rec = std::move(recording_);
+    recording_.reset();
+  }
+  {
+    std::lock_guard lock(api_mu_);
+    api_recording_ = false;
+  }
+  // Completion goes to the core executor even after close(): the call's
+  // record needs the file's path and length.
+  rec->writer->finish(
+      [core = core_, on_done = std::move(rec->on_done)](audio::AsyncWavWriter::Done done) mutable {
+        if (!on_done) return;
+        boost::asio::post(core, [on_done = std::move(on_done), done = std::move(done)] {
+          on_done(RecordingDone{done.path, done.seconds, done.status});
+        });
+      });
 }
 
 void RelaySessionImpl::report_events(std::vector<LatchEvent> latched, std::vector<Side> dead) {
@@ -137,6 +285,10 @@ void RelaySessionImpl::report_events(std::vector<LatchEvent> latched, std::vecto
 
 void RelaySessionImpl::configure(Side side, SideParams params) {
   if (closed_) return;
+  {
+    std::lock_guard lock(api_mu_);
+    api_params_[index(side)] = params;
+  }
   thread_->post([weak = weak_from_this(), side, p = std::move(params)]() mutable {
     auto self = weak.lock();
     if (!self || self->sockets_closed_) return;
@@ -159,6 +311,8 @@ void RelaySessionImpl::close() {
 
 void RelaySessionImpl::close_on_thread() {
   if (sockets_closed_) return;
+  end_recording_on_thread();
+  for (auto& inj : injections_) inj.injector.reset();
   sockets_closed_ = true;
   thread_->detach(id_);
   for (auto& s : sockets_) s.socket.close();

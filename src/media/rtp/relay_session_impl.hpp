@@ -9,7 +9,11 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <memory>
 #include <mutex>
+#include <random>
 
+#include "media/audio/async_wav_writer.hpp"
+#include "media/mixer/frame_clock.hpp"
+#include "media/rtp/injector.hpp"
 #include "media/rtp/media_thread.hpp"
 #include "media/rtp/relay_core.hpp"
 #include "media/rtp/relay_session.hpp"
@@ -31,6 +35,12 @@ class RelaySessionImpl final : public RelaySession,
   std::uint16_t local_port(Side side) const override { return ports_[index(side)]; }
   std::string local_address() const override { return local_address_; }
   void configure(Side side, SideParams params) override;
+  Status inject(Side toward, std::shared_ptr<audio::FrameSource> producer,
+                int producer_rate) override;
+  void stop_inject(Side toward) override;
+  Status start_recording(RecordingRequest request,
+                         std::function<void(const RecordingDone&)> on_done) override;
+  void stop_recording() override;
   RelayStats stats() const override;
   void close() override;
   bool closed() const override { return closed_.load(); }
@@ -49,6 +59,9 @@ class RelaySessionImpl final : public RelaySession,
   void process(unsigned i, unsigned count);
   void report_events(std::vector<LatchEvent> latched, std::vector<Side> dead);
   void close_on_thread();
+  void run_injection(Side side, TimePoint now);
+  void run_recording(TimePoint now);
+  void end_recording_on_thread();
   int fd_for(const Outbound& out) const;
 
   std::shared_ptr<MediaThread> thread_;
@@ -65,6 +78,27 @@ class RelaySessionImpl final : public RelaySession,
   RelayCore core_logic_;
   std::atomic<bool> closed_{false};
   bool sockets_closed_ = false;  // media thread only
+
+  // What configure() was last given, for inject()'s checks on the caller's
+  // thread; and whether a recording is on (start/stop_recording).
+  mutable std::mutex api_mu_;
+  std::optional<SideParams> api_params_[2];
+  bool api_recording_ = false;
+
+  // Media thread only.
+  struct Injection {
+    std::shared_ptr<Injector> injector;
+    InjectStream stream;
+    mixer::FrameClock clock;
+  };
+  Injection injections_[2];
+  struct Recording {
+    std::unique_ptr<CallRecorder> recorder;  // also registered with core_logic_ (under mu_)
+    std::unique_ptr<audio::AsyncWavWriter> writer;
+    std::function<void(const RecordingDone&)> on_done;
+    mixer::FrameClock clock;
+  };
+  std::optional<Recording> recording_;
 };
 
 }  // namespace switchboard::media::rtp

@@ -84,6 +84,11 @@ struct SideStats {
   /// Packets received but not forwarded: unexpected source, malformed, the
   /// other side not configured or not receiving, unknown payload type.
   std::uint64_t dropped = 0;
+  /// Packets from this side not forwarded because the relay injected its
+  /// own audio toward the other side (music on hold, an announcement).
+  std::uint64_t suppressed = 0;
+  /// Of rtp_packets_out: packets the relay injected toward this side.
+  std::uint64_t rtp_packets_injected = 0;
   /// RFC 3550 A.3 over every SSRC this side used: expected - received
   /// (duplicates can make a source's count negative; clamped at 0 per source).
   std::uint64_t lost = 0;

@@ -78,6 +78,31 @@ TEST(Latch, NewRemoteHostResetsHoldKeeps) {
   EXPECT_EQ(l.on_packet(ep("10.0.0.5", 61000), t0 + milliseconds(20)), Latch::Verdict::kIgnore);
 }
 
+TEST(Latch, ANewPortOfTheSameHostUnlatchesAtOnceTheSameSdpKeepsTheNatLatch) {
+  Latch l;
+  l.configure(ep("127.0.0.1", 4000), LatchMode::kExpectedHost, milliseconds(2000));
+  ASSERT_EQ(l.on_packet(ep("127.0.0.1", 4000), t0), Latch::Verdict::kAcceptLatched);
+  // The core moves the side to a terminating leg on loopback: sent there at once.
+  l.configure(ep("127.0.0.1", 5000), LatchMode::kExpectedHost, milliseconds(2000));
+  EXPECT_FALSE(l.latched());
+  EXPECT_EQ(l.destination(), ep("127.0.0.1", 5000));
+  ASSERT_EQ(l.on_packet(ep("127.0.0.1", 5000), t0 + milliseconds(20)),
+            Latch::Verdict::kAcceptLatched);
+  // And back to the phone: at once again.
+  l.configure(ep("127.0.0.1", 4000), LatchMode::kExpectedHost, milliseconds(2000));
+  EXPECT_EQ(l.destination(), ep("127.0.0.1", 4000));
+  // A NAT'd phone (any host): the same SDP again, or a hold and a resume to
+  // it, keeps the latched public address.
+  Latch nat;
+  nat.configure(ep("192.168.1.20", 4000), LatchMode::kAnyHost, milliseconds(2000));
+  ASSERT_EQ(nat.on_packet(ep("203.0.113.9", 61000), t0), Latch::Verdict::kAcceptLatched);
+  nat.configure(ep("192.168.1.20", 4000), LatchMode::kAnyHost, milliseconds(2000));
+  EXPECT_EQ(nat.destination(), ep("203.0.113.9", 61000));
+  nat.configure(Endpoint{}, LatchMode::kAnyHost, milliseconds(2000));
+  nat.configure(ep("192.168.1.20", 4000), LatchMode::kAnyHost, milliseconds(2000));
+  EXPECT_EQ(nat.destination(), ep("203.0.113.9", 61000));
+}
+
 TEST(Latch, OffNeverLatches) {
   Latch l;
   l.configure(ep("10.0.0.5", 4000), LatchMode::kOff, milliseconds(2000));
