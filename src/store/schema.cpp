@@ -263,12 +263,26 @@ Migration mail_outbox() {
   return m;
 }
 
+// Presence (issue 9): what a person set for their extension (available,
+// away, dnd) and a note; busy and offline are derived live, never stored.
+Migration presence() {
+  Migration m{12, "presence", {}, {}};
+  both(m,
+       "CREATE TABLE presence ("
+       " extension TEXT PRIMARY KEY,"
+       " status TEXT NOT NULL CHECK (status IN ('available', 'away', 'dnd')),"
+       " note TEXT NOT NULL DEFAULT '',"
+       " updated_by TEXT NOT NULL DEFAULT '',"
+       " updated_at TEXT NOT NULL)");
+  return m;
+}
+
 }  // namespace
 
 std::vector<Migration> builtin_migrations() {
-  return {extensions(),         users_and_roles(), vip_callers(),       cdr(),
-          voicemail_messages(), audit_log(),       registrar_bindings(), cdr_call_details(),
-          api_tokens(),         voicemail_mailboxes(), mail_outbox()};
+  return {extensions(),         users_and_roles(),     vip_callers(),        cdr(),
+          voicemail_messages(), audit_log(),           registrar_bindings(), cdr_call_details(),
+          api_tokens(),         voicemail_mailboxes(), mail_outbox(),        presence()};
 }
 
 }  // namespace switchboard::store
