@@ -155,6 +155,10 @@ void MediaChannel::stop() {
   post([](MediaSession& s) { s.stop(); });
 }
 
+void MediaChannel::set_party(std::shared_ptr<PartyPort> port) {
+  post([port = std::move(port)](MediaSession& s) mutable { s.set_party(std::move(port)); });
+}
+
 void MediaChannel::stop(OpId id) {
   if (id == pending_play_) {
     cancel_pending();

@@ -51,6 +51,10 @@ class MediaChannel {
   void stop();
   void stop(OpId id);
 
+  /// Connects the session to a conference room's party port (posted to the
+  /// media thread); null disconnects. Used by Conference::add_party/remove_party.
+  void set_party(std::shared_ptr<PartyPort> port);
+
   /// For the media thread only: tick it every 20 ms with the leg's audio and
   /// feed it the leg's digits (on_digit).
   std::shared_ptr<MediaSession> session() const { return session_; }

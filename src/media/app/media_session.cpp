@@ -274,6 +274,11 @@ void MediaSession::stop(OpId id) {
   if (recording() && record_id_ == id) end_record(RecordResult::kStopped);
 }
 
+void MediaSession::set_party(std::shared_ptr<PartyPort> port) {
+  party_ = std::move(port);
+  party_frame_.assign(frame_, 0);
+}
+
 bool MediaSession::tick(std::span<const std::int16_t> in, std::span<std::int16_t> out) {
   now_ms_ += audio::kFrameMs;
   if (detector_ && !in.empty()) {
@@ -288,6 +293,15 @@ bool MediaSession::tick(std::span<const std::int16_t> in, std::span<std::int16_t
     audio = fill(out);
   } else {
     std::fill(out.begin(), out.end(), std::int16_t{0});
+  }
+  if (party_ && party_->closed()) party_.reset();
+  if (party_) {
+    if (!in.empty()) party_->put_voice(in);
+    if (party_->take_mix(party_frame_)) {
+      for (std::size_t i = 0; i < out.size() && i < party_frame_.size(); ++i)
+        out[i] = audio::saturate(out[i] + party_frame_[i]);
+      audio = true;
+    }
   }
   if (recording()) write_record(in);
   if ((collect_state_ == CollectState::kFirstDigit || collect_state_ == CollectState::kNextDigit) &&

@@ -18,6 +18,7 @@
 #include <memory>
 #include <optional>
 
+#include "media/app/party_port.hpp"
 #include "media/app/requests.hpp"
 #include "media/audio/frame_io.hpp"
 #include "media/audio/prompt_catalog.hpp"
@@ -62,6 +63,13 @@ class MediaSession final : public audio::DigitListener {
   void stop(OpId id);
 
   void on_digit(char digit) override;
+
+  /// Joins a conference room through `port` (null: leaves): every tick the
+  /// caller's audio goes to the room and the room's mix is added to what
+  /// the session plays (a prompt to this caller alone is heard over the
+  /// conference). Digits and requests work as before (mute by DTMF).
+  void set_party(std::shared_ptr<PartyPort> port);
+  bool in_party() const { return party_ != nullptr; }
 
   /// One 20 ms tick: `in` is the caller's audio (empty when there is none
   /// this tick), `out` (frame_samples(rate)) receives what to send. Returns
@@ -115,6 +123,9 @@ class MediaSession final : public audio::DigitListener {
   std::string digits_;
   std::int64_t deadline_ms_ = 0;
   std::deque<char> type_ahead_;
+
+  std::shared_ptr<PartyPort> party_;
+  std::vector<std::int16_t> party_frame_;
 
   std::unique_ptr<dsp::DtmfDetector> detector_;
   std::vector<dsp::DtmfReport> reports_;

@@ -121,6 +121,7 @@ Result<std::unique_ptr<TerminatingLeg>> TerminatingLeg::create(
   leg->params_ = params;
   leg->local_address_ = placed->sockets.rtp.local_endpoint().address().to_string();
   leg->local_port_ = placed->sockets.lease.rtp_port();
+  leg->rate_ = static_cast<int>(info.value()->sample_rate);
   leg->channel_ = std::make_unique<MediaChannel>(
       std::move(options.channel),
       [thread](std::function<void()> fn) { thread->post(std::move(fn)); }, std::move(core),

@@ -50,6 +50,10 @@ class TerminatingLeg {
   std::string local_address() const { return local_address_; }
   std::uint16_t local_port() const { return local_port_; }
 
+  /// The PCM rate of the leg's codec (8000, 16000, 48000): the rate of
+  /// what its session hears and says.
+  int rate() const { return rate_; }
+
   /// The media API of this leg (valid until the leg is destroyed).
   MediaChannel& channel() { return *channel_; }
 
@@ -73,6 +77,7 @@ class TerminatingLeg {
   LegParams params_;
   std::string local_address_;
   std::uint16_t local_port_ = 0;
+  int rate_ = 8000;
   std::unique_ptr<MediaChannel> channel_;
   std::shared_ptr<Stream> stream_;
 };

@@ -97,6 +97,12 @@ Result<MediaEngine::Placement> MediaEngine::place_session() {
   return Placement{std::move(sockets).value(), state_->least_loaded()};
 }
 
+Result<std::shared_ptr<MediaThread>> MediaEngine::place_task() {
+  std::lock_guard lock(state_->mu);
+  if (state_->stopped) return make_error(ErrorCode::kUnavailable, "media engine stopped");
+  return state_->least_loaded();
+}
+
 void MediaEngine::stop() {
   std::vector<std::shared_ptr<RelaySessionImpl>> live;
   {

@@ -66,6 +66,10 @@ class MediaEngine final : public RelayFactory {
   };
   /// kUnavailable when stopped or when no port pair is free.
   Result<Placement> place_session();
+  /// The least loaded media thread, for work without sockets (a conference
+  /// room's mixer); the caller attaches to it as for place_session().
+  /// kUnavailable when stopped.
+  Result<std::shared_ptr<MediaThread>> place_task();
 
   /// Closes every session and stops the threads (the destructor does it too).
   void stop();
