@@ -83,6 +83,13 @@ class B2bua {
   /// Ends every call (shutdown): ringing ones get 503, answered ones BYE on
   /// both legs; each publishes its end, so its CDR row is completed.
   void end_all(const std::string& cause);
+  /// Click-to-dial (issue 9): rings every phone of extension `from`; when
+  /// one answers, `to` is dialed as if `from` had dialed it (dialplan and
+  /// permissions), with ringback to `from` until it answers. Returns the
+  /// call's id (the Call-ID of the leg towards `from`); kNotFound for an
+  /// unknown or unregistered `from`, kFailedPrecondition (not allowed) or
+  /// kNotFound when the dialplan refuses `to`, kUnavailable without ports.
+  Result<std::string> originate(const std::string& from, const std::string& to);
   /// Ends the call whose caller Call-ID is `call_id` as end_all() would
   /// (the API's hangup); false when there is no such call.
   bool hang_up(std::string_view call_id, const std::string& cause);
@@ -143,6 +150,16 @@ class B2bua {
   void end_app(Call& call, bool keep_media);
   void app_ended(Call& call);
   void on_redirect_answered(Call& call, size_t fork, sip::Dialog& dialog, const sip::Message& r);
+  /// Side A answered, side B (re)starts: an application, or forks to
+  /// `contacts` offered A's codec from `base_offer`, with ringback meanwhile.
+  void retarget_b(Call& call, const RouteDecision& route,
+                  const std::vector<const Binding*>& contacts, bool to_app,
+                  const sdp::SessionDescription& base_offer);
+
+  // b2bua_originate.cpp: click-to-dial.
+  void on_originate_answered(std::uint64_t id, size_t fork, sip::Dialog& dialog,
+                             const sip::Message& r);
+  void on_originate_failed(std::uint64_t id, size_t fork, int status, std::string reason);
   void on_app_reoffer(Call& call, const sip::ServerTransactionPtr& txn);
   bool app_busy(const Call& call) const { return call.app && call.app->state != AppState::kEnded; }
 

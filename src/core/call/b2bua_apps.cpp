@@ -333,43 +333,63 @@ void B2bua::app_redirect(std::uint64_t id, std::string dialed) {
   // The application steps aside; its leg stays for the ringback (or the
   // next application) until the new target answers.
   end_app(*c, /*keep_media=*/true);
-  c->redirecting = true;
-  const std::string codec_name = c->a.codec.substr(0, c->a.codec.find('/'));
+  retarget_b(*c, route, contacts, to_app, c->offer_b);
+}
+
+void B2bua::retarget_b(Call& c, const RouteDecision& route,
+                       const std::vector<const Binding*>& contacts, bool to_app,
+                       const sdp::SessionDescription& base_offer) {
+  const std::uint64_t id = c.id;
+  c.redirecting = true;
+  const std::string codec_name = c.a.codec.substr(0, c.a.codec.find('/'));
   std::uint32_t rate = 8000;
-  if (auto slash = c->a.codec.find('/'); slash != std::string::npos) {
-    rate = static_cast<std::uint32_t>(std::strtoul(c->a.codec.c_str() + slash + 1, nullptr, 10));
+  if (auto slash = c.a.codec.find('/'); slash != std::string::npos) {
+    rate = static_cast<std::uint32_t>(std::strtoul(c.a.codec.c_str() + slash + 1, nullptr, 10));
   }
-  c->redirect_offer = restricted_to(c->offer_b, codec_name, rate);
-  c->record.callee = route.target;
+  c.redirect_offer = restricted_to(base_offer, codec_name, rate);
+  c.record.callee = route.target;
   if (to_app) {
-    // Straight into another application (a mailbox): no ringing.
-    if (c->app->state != AppState::kEnded) app_ended(*c);  // its requests are cut
-    if (c->app->media) c->app->media->close();
-    c->app.reset();
-    if (!start_app(*c, route.kind, route.target, AppReason::kForwarded)) {
-      end_call(*c, Party::kCallee,
-               fmt::format("redirect to {}: no {} service", dialed, to_string(route.kind)));
+    // Straight into an application (a mailbox): no ringing.
+    if (c.app) {
+      if (c.app->state != AppState::kEnded) app_ended(c);  // its requests are cut
+      if (c.app->media) c.app->media->close();
+      c.app.reset();
     }
-    c = find(id);
-    if (c) c->redirecting = false;
+    if (!start_app(c, route.kind, route.target, AppReason::kForwarded)) {
+      end_call(c, Party::kCallee,
+               fmt::format("{}: no {} service", route.target, to_string(route.kind)));
+    }
+    if (Call* again = find(id)) again->redirecting = false;
     return;
   }
-  if (c->app && c->app->media) {
+  if (!c.app && app_media_) {
+    // A leg of our own for the ringback (click-to-dial: A waits for B).
+    AppMediaPtr m;
+    if (answer_for_app(c, m, app_media_->address())) {
+      c.app = std::make_unique<AppAttachment>();
+      c.app->state = AppState::kEnded;
+      c.app->keep_media = true;
+      c.app->media = std::move(m);
+    } else if (m) {
+      m->close();
+    }
+  }
+  if (c.app && c.app->media) {
     media::app::PlayRequest ring;
     ring.items.push_back(media::app::ToneItem{media::dsp::ToneKind::kRingback, {}});
-    c->app->media->play(std::move(ring));
+    c.app->media->play(std::move(ring));
   }
   // A new dialog towards the new target.
-  c->retired_b_call_ids.push_back(c->b_call_id);
-  c->b_call_id = sip::random_hex(16);
-  by_b_call_id_[c->b_call_id] = id;
-  by_dialog_.erase(dialog_key(c->retired_b_call_ids.back(), c->b.local_tag()));
-  c->b = Leg(MediaSide::kB, sip::random_hex(8), c->b.sdp_session().session_id() + "2",
-             options_.media.address);
-  c->redirect_forks_from = c->forks.size();
-  log->info("call {}: redirected to {} ({} contact(s))", c->record.call_id, route.target,
-            contacts.size());
-  start_forks(*c, contacts, c->record.caller_name, c->redirect_offer);
+  c.retired_b_call_ids.push_back(c.b_call_id);
+  c.b_call_id = sip::random_hex(16);
+  by_b_call_id_[c.b_call_id] = id;
+  by_dialog_.erase(dialog_key(c.retired_b_call_ids.back(), c.b.local_tag()));
+  c.b = Leg(MediaSide::kB, sip::random_hex(8), c.b.sdp_session().session_id() + "2",
+            options_.media.address);
+  c.redirect_forks_from = c.forks.size();
+  log::get("call")->info("call {}: ringing {} ({} contact(s))", c.record.call_id, route.target,
+                         contacts.size());
+  start_forks(c, contacts, c.record.caller_name, c.redirect_offer);
 }
 
 void B2bua::on_redirect_answered(Call& c, size_t fork, sip::Dialog& dialog, const sip::Message& r) {
@@ -402,6 +422,11 @@ void B2bua::on_redirect_answered(Call& c, size_t fork, sip::Dialog& dialog, cons
   c.b.on(LegEvent::kAnswer);
   index_leg(c, MediaSide::kB, c.b_call_id);
   c.record.callee_user_agent = c.b.user_agent;
+  if (!c.record.answer) {  // click-to-dial: the call counts as answered now
+    c.record.answer = wall_now_();
+    c.record.final_status = 200;
+    ++stats_.answered;
+  }
   events_.publish(CallEventKind::kAnswered, c.record);
   log::get("call")->info("call {}: redirect answered by {}", c.record.call_id, c.record.callee);
 }

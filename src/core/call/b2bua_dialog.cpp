@@ -251,6 +251,9 @@ void B2bua::on_stray_response(const sip::Message& r, const sip::Source&) {
       for (auto& f : c->forks) {
         if (f.uac->on_stray_response(r)) return;
       }
+      for (auto& f : c->a_forks) {
+        if (f.uac->on_stray_response(r)) return;
+      }
     }
   }
   auto from = sip::get_from(r);
@@ -397,12 +400,14 @@ void B2bua::reap(std::uint64_t id, int attempts) {
   // the call, so a late 2xx is ACKed and ended with BYE; 64·T1 at most.
   bool pending = app_busy(*c);
   for (const auto& f : c->forks) pending = pending || !f.uac->finished();
+  for (const auto& f : c->a_forks) pending = pending || !f.uac->finished();
   if (pending && attempts < 40) {
     timers_.schedule(std::chrono::seconds(1), [this, id, attempts] { reap(id, attempts + 1); });
     return;
   }
   by_b_call_id_.erase(c->b_call_id);
   for (const auto& old : c->retired_b_call_ids) by_b_call_id_.erase(old);
+  if (!c->a_forks.empty()) by_b_call_id_.erase(c->record.call_id);
   calls_.erase(id);
   stats_.active = calls_.size();
 }

@@ -205,6 +205,9 @@ void B2bua::cancel_forks(Call& c, std::optional<size_t> except) {
     if (except && *except == i) continue;
     if (!c.forks[i].done) c.forks[i].uac->cancel();
   }
+  for (auto& f : c.a_forks) {
+    if (!f.done) f.uac->cancel();
+  }
 }
 
 void B2bua::on_cancel(const sip::ServerTransactionPtr& invite) {

@@ -16,6 +16,7 @@
 #include "core/call/call_events.hpp"
 #include "core/call/leg.hpp"
 #include "core/call/media_relay.hpp"
+#include "core/call/router.hpp"
 #include "sdp/session.hpp"
 #include "sip/dialog/uac_invite.hpp"
 #include "sip/transaction/transaction_layer.hpp"
@@ -69,6 +70,10 @@ struct Call {
   sip::ServerTransactionPtr invite_a;  ///< until its final response
   std::string b_call_id;
   std::vector<Fork> forks;
+  /// Click-to-dial: side A is called by us (UAC) — one fork per phone of A,
+  /// and the route to take once A answers.
+  std::vector<Fork> a_forks;
+  std::optional<RouteDecision> originate_route;
   MediaRelayPtr relay;
   sdp::SessionDescription offer_a, offer_b;  ///< the initial offer and its relayed form
   std::optional<ReOffer> reoffer;

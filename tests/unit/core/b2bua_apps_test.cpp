@@ -289,3 +289,83 @@ TEST_F(B2buaAppsTest, AReInviteToAnApplicationIsAnsweredByThePbx) {
 
 }  // namespace
 }  // namespace switchboard::core::testing
+
+namespace switchboard::core::testing {
+namespace {
+
+class B2buaOriginateTest : public B2buaAppsTest {};
+
+TEST_F(B2buaOriginateTest, ClickToDialRingsAThenBWithRingbackAndConnectsThem) {
+  register_phone("1001", kA);
+  register_phone("1002", kB1);
+  auto id = b2bua.originate("1001", "1002");
+  ASSERT_TRUE(id.ok()) << id.error().message;
+  auto inv_a = last_request(kA, "INVITE");
+  ASSERT_TRUE(inv_a);
+  EXPECT_EQ(inv_a->value(sip::HeaderId::kCallId), std::optional<std::string_view>(*id));
+  EXPECT_NE(inv_a->value(sip::HeaderId::kFrom)->find("sip:1002@pbx.test"), std::string::npos);
+  EXPECT_EQ(audio_port(*inv_a), 10004);       // relay side A
+  EXPECT_FALSE(last_request(kB1, "INVITE"));  // B waits for A
+  feed(answer(*inv_a, 180, "pa"), from_ip(kA));
+  feed(answer(*inv_a, 200, "pa", sdp_body(kA, 4000, "sendrecv", "8 101"), kA), from_ip(kA));
+  EXPECT_TRUE(last_request(kA, "ACK"));
+  auto& relay = *relays.logs.at(0);
+  EXPECT_EQ(relay.configured[MediaSide::kA].remote_rtp, (sdp::RtpAddress{kA, 4000}));
+  EXPECT_EQ(relay.configured[MediaSide::kA].codec->name, "PCMA");
+  // A hears ringback from a leg of ours while B rings.
+  ASSERT_EQ(app_media.logs.size(), 1u);
+  EXPECT_EQ(app_media.logs[0]->requests, (std::vector<std::string>{"play"}));
+  EXPECT_EQ(app_media.logs[0]->params.codec, "PCMA");
+  auto inv_b = last_request(kB1, "INVITE");
+  ASSERT_TRUE(inv_b);
+  auto offer_b = sdp::parse(inv_b->body());
+  ASSERT_TRUE(offer_b.ok());
+  EXPECT_EQ(offer_b->media[0].port, 10006);
+  feed(answer(*inv_b, 200, "pb", sdp_body(kB1, 5000), kB1), from_ip(kB1));
+  EXPECT_TRUE(last_request(kB1, "ACK"));
+  EXPECT_EQ(relay.configured[MediaSide::kB].remote_rtp, (sdp::RtpAddress{kB1, 5000}));
+  EXPECT_TRUE(app_media.logs[0]->closed);
+  EXPECT_EQ(last.caller, "1001");
+  EXPECT_EQ(last.callee, "1002");
+  EXPECT_TRUE(last.answer.has_value());
+  // B hangs up: A gets a BYE in the dialog we started.
+  auto bye = sip::Message::request("BYE", "sip:switchboard@192.0.2.1:5060");
+  bye.add_header(sip::HeaderId::kVia,
+                 "SIP/2.0/UDP 198.51.100.21:5060;branch=" + sip::make_branch());
+  bye.add_header(sip::HeaderId::kMaxForwards, "70");
+  bye.add_header(sip::HeaderId::kFrom, "<sip:1002@pbx.test>;tag=pb");
+  bye.add_header(sip::HeaderId::kTo, std::string(*inv_b->value(sip::HeaderId::kFrom)));
+  bye.add_header(sip::HeaderId::kCallId, *inv_b->value(sip::HeaderId::kCallId));
+  bye.add_header(sip::HeaderId::kCSeq, "5 BYE");
+  feed(bye, from_ip(kB1));
+  auto bye_a = last_request(kA, "BYE");
+  ASSERT_TRUE(bye_a);
+  EXPECT_EQ(bye_a->value(sip::HeaderId::kCallId), std::optional<std::string_view>(*id));
+  EXPECT_EQ(last.outcome, CallOutcome::kAnswered);
+  EXPECT_EQ(last.hangup_side, Party::kCallee);
+}
+
+TEST_F(B2buaOriginateTest, ClickToDialRefusals) {
+  register_phone("1001", kA);
+  auto r = b2bua.originate("1003", "1002");  // not registered
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kNotFound);
+  r = b2bua.originate("1001", "0123456");  // 1001 may not dial out
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kFailedPrecondition);
+  r = b2bua.originate("1001", "1999");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kNotFound);
+  // A declines: the call ends without B ever ringing.
+  register_phone("1002", kB1);
+  auto id = b2bua.originate("1001", "1002");
+  ASSERT_TRUE(id.ok());
+  feed(answer(*last_request(kA, "INVITE"), 603, "pa"), from_ip(kA));
+  EXPECT_EQ(last.outcome, CallOutcome::kBusy);
+  EXPECT_FALSE(last_request(kB1, "INVITE"));
+  timers.advance(2s);
+  EXPECT_EQ(b2bua.active_calls(), 0u);
+}
+
+}  // namespace
+}  // namespace switchboard::core::testing
