@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "media/audio/moh_service.hpp"
 #include "media/codec/codec.hpp"
 #include "media/rtp/media_engine.hpp"
 #include "media/rtp/rtp_packet.hpp"
@@ -216,6 +217,70 @@ TEST_P(RelayInjection, ReplacesTheOtherPartyWithTheProducerThenResumesForwarding
 }
 
 INSTANTIATE_TEST_SUITE_P(Codecs, RelayInjection, ::testing::Values("PCMU", "PCMA", "G722", "opus"));
+
+TEST(RelayInjection, TwoHeldCallsHearTheSameMusicOnHoldClass) {
+  auto dir =
+      std::filesystem::temp_directory_path() / ("sb-relay-moh-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir / "default");
+  {
+    SF_INFO info{};
+    info.samplerate = 44100;  // a file rate no call uses
+    info.channels = 2;
+    info.format = SF_FORMAT_WAV | SF_FORMAT_PCM_16;
+    SNDFILE* f = sf_open((dir / "default" / "music.wav").c_str(), SFM_WRITE, &info);
+    ASSERT_NE(f, nullptr);
+    SineGenerator g(600, 44100);
+    std::vector<std::int16_t> mono(44100 * 3), stereo(mono.size() * 2);
+    g.fill(mono);
+    for (std::size_t i = 0; i < mono.size(); ++i) stereo[2 * i] = stereo[2 * i + 1] = mono[i];
+    sf_writef_short(f, stereo.data(), static_cast<sf_count_t>(mono.size()));
+    sf_close(f);
+  }
+  audio::MohServiceOptions mo;
+  mo.directory = dir.string();
+  auto moh = audio::MohService::create(mo);
+  ASSERT_TRUE(moh.ok()) << moh.error().message;
+
+  boost::asio::io_context core;
+  auto engine = MediaEngine::create(config(4), core.get_executor());
+  ASSERT_TRUE(engine.ok());
+  auto r1 = (*engine)->create_relay({});
+  auto r2 = (*engine)->create_relay({});
+  ASSERT_TRUE(r1.ok() && r2.ok());
+  Phone a1(format_named("PCMU"), 1000), b1(format_named("PCMA"), 700);
+  Phone a2(format_named("G722"), 1000), b2(format_named("G722"), 700);
+  (*r1)->configure(Side::kA, a1.params());
+  (*r1)->configure(Side::kB, b1.params());
+  (*r2)->configure(Side::kA, a2.params());
+  (*r2)->configure(Side::kB, b2.params());
+  // A holds B in both calls: B hears the default class, at 8 and 16 kHz.
+  ASSERT_TRUE((*r1)->inject(Side::kB, (*moh)->listen("", 8000).value(), 8000).ok());
+  ASSERT_TRUE((*r2)->inject(Side::kB, (*moh)->listen("default", 16000).value(), 16000).ok());
+  EXPECT_EQ((*moh)->find("default")->listeners(), 2);
+  auto next = std::chrono::steady_clock::now();
+  for (int i = 0; i < 40; ++i) {
+    for (Phone* p : {&a1, &b1}) p->send_frame((*r1)->local_port(p == &a1 ? Side::kA : Side::kB));
+    for (Phone* p : {&a2, &b2}) p->send_frame((*r2)->local_port(p == &a2 ? Side::kA : Side::kB));
+    next += milliseconds(20);
+    std::this_thread::sleep_until(next);
+    b1.drain();
+    b2.drain();
+  }
+  for (Phone* b : {&b1, &b2}) {
+    int count = 0;
+    auto pcm = b->decoded(b->received, b->fmt.payload_type, &count);
+    ASSERT_GE(count, 30);
+    int rate = static_cast<int>(b->codec->info().sample_rate);
+    std::span<const std::int16_t> tail(pcm.data() + pcm.size() / 2, pcm.size() / 2);
+    EXPECT_GT(tone_power(tail, 600, rate), 0.01) << b->fmt.name << " hears the music";
+    EXPECT_LT(tone_power(tail, 1000, rate), tone_power(tail, 600, rate) / 100);
+  }
+  (*r1)->stop_inject(Side::kB);
+  (*r2)->close();
+  std::this_thread::sleep_for(milliseconds(50));
+  EXPECT_EQ((*moh)->find("default")->listeners(), 0) << "the relays let their listeners go";
+  std::filesystem::remove_all(dir);
+}
 
 TEST(RelayInjection, AMovedSideRelatchesAtOnceToANewPortOfTheSameHostAndBack) {
   boost::asio::io_context core;
