@@ -217,8 +217,16 @@ Status RelaySessionImpl::start_recording(RecordingRequest request,
     auto self = weak.lock();
     if (!self) return;
     if (self->sockets_closed_ || self->recording_) {
-      std::lock_guard lock(self->api_mu_);
-      self->api_recording_ = self->recording_.has_value();
+      {
+        std::lock_guard lock(self->api_mu_);
+        self->api_recording_ = self->recording_.has_value();
+      }
+      // Closed before the recording began: no file, but an answer.
+      if (on_done) {
+        boost::asio::post(self->core_, [on_done = std::move(on_done), path = request.path] {
+          on_done(RecordingDone{path, 0, make_error(ErrorCode::kUnavailable, "relay closed")});
+        });
+      }
       return;
     }
     audio::RecorderOptions options;
