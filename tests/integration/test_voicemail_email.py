@@ -25,7 +25,8 @@ from harness.ports import free_port, wait_tcp
 
 MAIL_TOOL = BINARY.parent / "mail_tool"
 # aiosmtpd warns when AUTH is allowed without STARTTLS; with implicit TLS the
-# whole connection is encrypted (aiosmtpd's check only knows STARTTLS).
+# whole connection is encrypted (aiosmtpd's check only knows STARTTLS), and the
+# plain server is only for the PBX end-to-end test.
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
 PASSWORD = "Smtp-Pass-4711"
 USER = "voicemail"
@@ -59,9 +60,12 @@ class SmtpPeer:
     """aiosmtpd in this process: records every accepted message with its
     envelope, whether the session was authenticated and encrypted."""
 
-    def __init__(self, port: int, cert: Path, key: Path, implicit_tls: bool = False):
+    def __init__(self, port: int, cert: Path | None, key: Path | None, implicit_tls: bool = False,
+                 password: str = PASSWORD):
+        """No certificate: plain SMTP with AUTH (for a PBX config without a CA
+        file: voicemail.smtp has no key for one)."""
         self.port, self.cert, self.key, self.implicit_tls = port, cert, key, implicit_tls
-        self.password = PASSWORD
+        self.password = password
         self.messages: list[dict] = []
         self.login_results: list[tuple[str, bool]] = []
         self.controller = None
@@ -83,10 +87,15 @@ class SmtpPeer:
         return AuthResult(success=ok, handled=False)
 
     def start(self) -> "SmtpPeer":
-        ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        ctx.load_cert_chain(str(self.cert), str(self.key))
         common = dict(hostname="127.0.0.1", port=self.port, authenticator=self.authenticate,
                       auth_required=True)
+        if self.cert is None:
+            self.controller = Controller(self, auth_require_tls=False, **common)
+            self.controller.start()
+            assert wait_tcp("127.0.0.1", self.port, 10)
+            return self
+        ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ctx.load_cert_chain(str(self.cert), str(self.key))
         if self.implicit_tls:
             # The whole connection is TLS; aiosmtpd's auth_require_tls only
             # knows STARTTLS, so it is off here.

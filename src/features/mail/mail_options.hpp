@@ -47,7 +47,7 @@ struct ReminderOptions {
 };
 
 struct RetryOptions {
-  std::chrono::milliseconds initial{std::chrono::seconds(30)};
+  std::chrono::milliseconds initial{std::chrono::seconds(10)};
   std::chrono::milliseconds max{std::chrono::hours(1)};
 };
 
