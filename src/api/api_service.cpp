@@ -4,7 +4,9 @@
 
 #include "api/openapi.hpp"
 #include "common/log.hpp"
+#include "core/events/event_bus.hpp"
 #include "store/audit_repository.hpp"
+#include "store/presence_repository.hpp"
 
 namespace switchboard::api {
 
@@ -20,7 +22,8 @@ ApiService::ApiService(ApiOptions options, store::Database& db, asio::any_io_exe
       workers_(std::move(workers)),
       core_access_(core_access),
       events_(events),
-      auth_(db, options_.login) {
+      auth_(db, options_.login),
+      call_meter_(std::make_shared<CallMeter>()) {
   server_ = std::make_unique<HttpServer>(
       options_.http, [this](const Request& req, const RequestInfo& info, Reply reply) {
         dispatch(req, info, std::move(reply));
@@ -35,11 +38,20 @@ ApiService::~ApiService() {
 }
 
 Result<uint16_t> ApiService::start() {
+  store::PresenceRepository repo(db_);
+  auto stored = repo.list();
+  if (!stored) {
+    return make_error(stored.error().code, "reading presence: " + stored.error().message);
+  }
+  presence_.load(std::move(*stored));
+  follow_presence();
   return server_->start();
 }
 
 void ApiService::stop() {
   server_->stop();
+  if (presence_subscription_) events_.unsubscribe(presence_subscription_);
+  presence_subscription_ = 0;
 }
 
 void ApiService::on_core(std::function<Response()> fn, Reply reply) {
@@ -52,12 +64,27 @@ void ApiService::on_worker(std::function<Response()> fn, Reply reply) {
       try {
         return fn();
       } catch (const std::exception& e) {
-        log::get("api")->error("handler failed: {}", e.what());
-        return json_error(500, "internal", "internal error");
+        return handler_failed(e);
       }
     }();
     reply(std::move(res));
   });
+}
+
+Response handler_failed(const std::exception& e) {
+  log::get("api")->error("handler failed: {}", e.what());
+  return json_error(500, "internal", "internal error");
+}
+
+Response store_error_response(const Error& e) {
+  if (e.code == ErrorCode::kNotFound) return json_error(404, "not_found", e.message);
+  if (e.code == ErrorCode::kInvalidArgument) return json_error(400, "invalid", e.message);
+  log::get("api")->error("store: {}", e.message);
+  return json_error(500, "store_error", "the store failed");
+}
+
+void ApiService::publish(core::Event event) {
+  asio::post(core_, [this, event = std::move(event)] { events_.publish(event); });
 }
 
 void ApiService::audit(const Principal& who, const std::string& source_ip, std::string action,
@@ -171,6 +198,9 @@ void ApiService::add_routes() {
   add_core_routes();
   add_extension_routes();
   add_report_routes();
+  add_voicemail_routes();
+  add_presence_routes();
+  add_queue_routes();
 }
 
 }  // namespace switchboard::api

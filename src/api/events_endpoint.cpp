@@ -4,6 +4,7 @@
 // events), answers are {"type":"subscribed"}; {"action":"ping"} gets
 // {"type":"pong"}. Each event carries the subscriber's own sequence number.
 // A client whose queue fills up is disconnected: the core never waits.
+#include <atomic>
 #include <mutex>
 
 #include "api/api_service.hpp"
@@ -15,9 +16,29 @@ namespace http = boost::beast::http;
 
 namespace {
 
+/// One subscription in the count of subscribed clients: counted from
+/// subscribe until it is replaced, the client goes, or the bus drops it as
+/// a slow consumer — whichever comes first, once.
+class Counted {
+ public:
+  explicit Counted(std::shared_ptr<std::atomic<std::size_t>> counter)
+      : counter_(std::move(counter)) {
+    ++*counter_;
+  }
+  void end() {
+    if (live_.exchange(false)) --*counter_;
+  }
+
+ private:
+  std::shared_ptr<std::atomic<std::size_t>> counter_;
+  std::atomic<bool> live_{true};
+};
+
 class EventsListener : public WsListener, public std::enable_shared_from_this<EventsListener> {
  public:
-  EventsListener(core::EventBus& bus, Principal who) : bus_(bus), who_(std::move(who)) {}
+  EventsListener(core::EventBus& bus, Principal who,
+                 std::shared_ptr<std::atomic<std::size_t>> subscribed)
+      : bus_(bus), who_(std::move(who)), subscribed_(std::move(subscribed)) {}
 
   void on_open(std::shared_ptr<WsChannel> channel) override {
     std::lock_guard lock(mutex_);
@@ -68,20 +89,26 @@ class EventsListener : public WsListener, public std::enable_shared_from_this<Ev
     {
       std::lock_guard lock(mutex_);
       if (id_) bus_.unsubscribe(id_);
+      if (counted_) counted_->end();
       id_ = 0;
       weak = channel_;
     }
     send(ack);  // before any event of the new subscription
-    auto id =
-        bus_.subscribe(std::move(filter), [weak](const std::shared_ptr<const std::string>& t) {
-          auto ch = weak.lock();
-          return ch && ch->send(*t);
-        });
+    auto counted = std::make_shared<Counted>(subscribed_);
+    auto id = bus_.subscribe(std::move(filter),
+                             [weak, counted](const std::shared_ptr<const std::string>& t) {
+                               auto ch = weak.lock();
+                               if (ch && ch->send(*t)) return true;
+                               counted->end();  // the bus drops this subscriber
+                               return false;
+                             });
     std::lock_guard lock(mutex_);
     if (closed_) {
       bus_.unsubscribe(id);
+      counted->end();
     } else {
       id_ = id;
+      counted_ = std::move(counted);
     }
   }
 
@@ -89,6 +116,7 @@ class EventsListener : public WsListener, public std::enable_shared_from_this<Ev
     std::lock_guard lock(mutex_);
     closed_ = true;
     if (id_) bus_.unsubscribe(id_);
+    if (counted_) counted_->end();
     id_ = 0;
     channel_.reset();
   }
@@ -110,9 +138,11 @@ class EventsListener : public WsListener, public std::enable_shared_from_this<Ev
   core::EventBus& bus_;
   Principal who_;
   std::mutex mutex_;
-  std::shared_ptr<WsChannel> channel_;     // guarded by mutex_
-  core::EventBus::SubscriptionId id_ = 0;  // guarded by mutex_
-  bool closed_ = false;                    // guarded by mutex_
+  std::shared_ptr<WsChannel> channel_;                    // guarded by mutex_
+  std::shared_ptr<std::atomic<std::size_t>> subscribed_;  ///< clients with a subscription
+  core::EventBus::SubscriptionId id_ = 0;                 // guarded by mutex_
+  bool closed_ = false;                                   // guarded by mutex_
+  std::shared_ptr<Counted> counted_;                      // guarded by mutex_
 };
 
 }  // namespace
@@ -143,7 +173,7 @@ void ApiService::add_events_endpoint() {
         if (!allowed(who->role, Permission::kEventsRead)) {
           return json_error(403, "forbidden", "may not read events");
         }
-        return std::make_shared<EventsListener>(events_, std::move(*who));
+        return std::make_shared<EventsListener>(events_, std::move(*who), ws_subscribed_);
       });
 }
 

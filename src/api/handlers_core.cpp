@@ -2,6 +2,8 @@
 // configuration, Prometheus metrics.
 #include "api/api_service.hpp"
 #include "core/events/event_bus.hpp"
+#include "store/extension_repository.hpp"
+#include "store/voicemail_repository.hpp"
 
 namespace switchboard::api {
 
@@ -19,6 +21,49 @@ nlohmann::json list_schema(const char* key, nlohmann::json item) {
   return {{"type", "object"},
           {"required", {key}},
           {"properties", {{key, {{"type", "array"}, {"items", std::move(item)}}}}}};
+}
+
+/// Messages in the mailboxes of every extension, by folder (store; worker pool).
+Result<std::vector<MetricSample>> voicemail_metrics(store::Database& db) {
+  auto exts = store::ExtensionRepository(db).list();
+  if (!exts) return exts.error();
+  store::VoicemailRepository repo(db);
+  std::int64_t fresh = 0, saved = 0;
+  for (const auto& e : *exts) {
+    auto c = repo.counts(e.number);
+    if (!c) return c.error();
+    fresh += c->new_messages;
+    saved += c->saved_messages;
+  }
+  const char* help = "Voicemail messages in the mailboxes, by folder.";
+  return std::vector<MetricSample>{{"switchboard_voicemail_messages",
+                                    MetricKind::kGauge,
+                                    help,
+                                    static_cast<double>(fresh),
+                                    {{"folder", "new"}}},
+                                   {"switchboard_voicemail_messages",
+                                    MetricKind::kGauge,
+                                    help,
+                                    static_cast<double>(saved),
+                                    {{"folder", "saved"}}}};
+}
+
+std::vector<MetricSample> call_metrics(CallMeter& m) {
+  return {{"switchboard_calls_per_second",
+           MetricKind::kGauge,
+           "Calls started per second over the last minute.",
+           m.calls_per_second(),
+           {}},
+          {"switchboard_rtp_packets_total",
+           MetricKind::kCounter,
+           "RTP packets relayed in finished calls (both directions).",
+           static_cast<double>(m.rtp_packets()),
+           {}},
+          {"switchboard_rtp_packets_lost_total",
+           MetricKind::kCounter,
+           "RTP packets lost in finished calls (RFC 3550 expected - received).",
+           static_cast<double>(m.rtp_packets_lost()),
+           {}}};
 }
 
 /// A user may narrow to their own extension only; others to any.
@@ -146,8 +191,10 @@ void ApiService::add_core_routes() {
       .content_type = "text/plain; version=0.0.4",
       .handler =
           [this](ApiRequest, Reply reply) {
-            on_core(
-                [this] {
+            // The store's figures on the worker pool, then the core's.
+            on_worker_then_core<std::vector<MetricSample>>(
+                [this] { return voicemail_metrics(db_); },
+                [this](std::vector<MetricSample> store_samples) {
                   auto samples = core_access_.metrics();
                   const auto a = auth_.stats();
                   samples.push_back({"switchboard_api_login_failures_total",
@@ -167,14 +214,21 @@ void ApiService::add_core_routes() {
                                      {}});
                   samples.push_back({"switchboard_event_subscribers",
                                      MetricKind::kGauge,
-                                     "WebSocket event subscribers.",
-                                     static_cast<double>(events_.subscribers()),
+                                     "WebSocket clients subscribed to events.",
+                                     static_cast<double>(ws_subscribed_->load()),
                                      {}});
                   samples.push_back({"switchboard_event_subscribers_dropped_total",
                                      MetricKind::kCounter,
                                      "Slow event subscribers dropped.",
                                      static_cast<double>(events_.dropped()),
                                      {}});
+                  samples.push_back({"switchboard_events_published_total",
+                                     MetricKind::kCounter,
+                                     "Events published on the event bus.",
+                                     static_cast<double>(events_.published()),
+                                     {}});
+                  for (auto& s : call_metrics(*call_meter_)) samples.push_back(std::move(s));
+                  for (auto& s : store_samples) samples.push_back(std::move(s));
                   for (auto& s : process_metrics()) samples.push_back(std::move(s));
                   return text_response(200, to_prometheus(samples), "text/plain; version=0.0.4");
                 },

@@ -49,6 +49,16 @@ const char* to_string(Permission p) {
       return "metrics:read";
     case Permission::kEventsRead:
       return "events:read";
+    case Permission::kPresenceRead:
+      return "presence:read";
+    case Permission::kPresenceWrite:
+      return "presence:write";
+    case Permission::kVoicemailRead:
+      return "voicemail:read";
+    case Permission::kVoicemailWrite:
+      return "voicemail:write";
+    case Permission::kQueuesRead:
+      return "queues:read";
   }
   return "?";
 }
@@ -64,6 +74,11 @@ bool allowed(Role role, Permission p) {
     case Permission::kCallsRead:
     case Permission::kCdrRead:
     case Permission::kEventsRead:
+    case Permission::kPresenceRead:
+    case Permission::kPresenceWrite:
+    case Permission::kVoicemailRead:
+    case Permission::kVoicemailWrite:
+    case Permission::kQueuesRead:
       return true;
     // Operators and admins.
     case Permission::kCallsControl:

@@ -1,7 +1,8 @@
 // Roles and the one permission matrix of the API. A user sees and controls
-// only their own extension (handlers narrow by Principal::scope()); an
-// operator sees all calls and may hang them up; only an admin changes
-// configuration and extensions or reads the audit log.
+// only their own extension — its calls, presence, voicemail, the queues it
+// answers (handlers narrow by Principal::scope()); an operator sees all
+// calls, presence, mailboxes and queues and may hang calls up; only an admin
+// changes configuration and extensions or reads the audit log.
 #pragma once
 
 #include <optional>
@@ -26,6 +27,11 @@ enum class Permission {
   kAuditRead,
   kMetricsRead,
   kEventsRead,
+  kPresenceRead,
+  kPresenceWrite,
+  kVoicemailRead,
+  kVoicemailWrite,
+  kQueuesRead,
 };
 
 const char* to_string(Role r);

@@ -38,19 +38,15 @@ TEST(Rbac, TheMatrix) {
     bool user, op, admin;
   };
   const Row rows[] = {
-      {P::kPublic, true, true, true},
-      {P::kStatusRead, true, true, true},
-      {P::kExtensionsRead, true, true, true},
-      {P::kRegistrationsRead, true, true, true},
-      {P::kCallsRead, true, true, true},
-      {P::kCdrRead, true, true, true},
-      {P::kEventsRead, true, true, true},
-      {P::kCallsControl, false, true, true},
-      {P::kStatsRead, false, true, true},
-      {P::kMetricsRead, false, true, true},
-      {P::kExtensionsWrite, false, false, true},
-      {P::kConfigRead, false, false, true},
-      {P::kAuditRead, false, false, true},
+      {P::kPublic, true, true, true},         {P::kStatusRead, true, true, true},
+      {P::kExtensionsRead, true, true, true}, {P::kRegistrationsRead, true, true, true},
+      {P::kCallsRead, true, true, true},      {P::kCdrRead, true, true, true},
+      {P::kEventsRead, true, true, true},     {P::kPresenceRead, true, true, true},
+      {P::kPresenceWrite, true, true, true},  {P::kVoicemailRead, true, true, true},
+      {P::kVoicemailWrite, true, true, true}, {P::kQueuesRead, true, true, true},
+      {P::kCallsControl, false, true, true},  {P::kStatsRead, false, true, true},
+      {P::kMetricsRead, false, true, true},   {P::kExtensionsWrite, false, false, true},
+      {P::kConfigRead, false, false, true},   {P::kAuditRead, false, false, true},
   };
   for (const auto& r : rows) {
     EXPECT_EQ(allowed(Role::kUser, r.p), r.user) << to_string(r.p);
