@@ -10,11 +10,13 @@
 #include "app/version.hpp"
 #include "common/log.hpp"
 #include "core/call/b2bua.hpp"
+#include "core/call/call_events.hpp"
 #include "core/events/adapters.hpp"
 #include "core/events/event_bus.hpp"
 #include "core/registrar/registrar.hpp"
 #include "core/security/access_guard.hpp"
 #include "core/security/request_authenticator.hpp"
+#include "core/sip_endpoint.hpp"
 #include "features/cdr/cdr_writer.hpp"
 #include "media/rtp/media_engine.hpp"
 #include "store/url.hpp"
@@ -38,8 +40,19 @@ bool Application::start_api() {
   o.http.cors_origins = cfg.api.cors_origins;
   o.version = kVersion;
   o.realm = cfg.server.effective_sip_domain();
+  o.voicemail_dir = cfg.voicemail.storage_path;
   api_ = std::make_unique<api::ApiService>(std::move(o), *db_, core_.get_executor(),
                                            workers_.get_executor(), *this, *events_);
+  if (call_events_) {
+    // Calls per second and RTP totals for /metrics (core thread).
+    call_events_->subscribe([meter = api_->call_meter()](const core::CallEvent& e) {
+      if (e.kind == core::CallEventKind::kStarted) meter->call_started();
+      if (e.kind == core::CallEventKind::kEnded) {
+        const auto& q = e.call.quality;
+        meter->call_ended(q.packets_from_a, q.packets_from_b, q.packets_lost);
+      }
+    });
+  }
   auto port = api_->start();
   if (!port.ok()) {
     log::get("app")->error("{}", port.error().message);
@@ -155,6 +168,14 @@ nlohmann::json Application::config() {
                       {"username", t.username},
                       {"password", t.password.empty() ? "" : kRedacted}});
   }
+  nlohmann::json queues = nlohmann::json::array();
+  for (const auto& q : c.queues) {
+    queues.push_back({{"number", q.number},
+                      {"name", q.name},
+                      {"strategy", q.strategy},
+                      {"max_wait_time", q.max_wait_time},
+                      {"agents", q.agents}});
+  }
   const auto& s = c.security;
   return {
       {"server",
@@ -200,6 +221,11 @@ nlohmann::json Application::config() {
           {"port", c.voicemail.smtp.port},
           {"username", c.voicemail.smtp.username},
           {"password", c.voicemail.smtp.password.empty() ? "" : kRedacted}}}}},
+      {"queues", queues},
+      {"parking",
+       {{"range_start", c.parking.range_start},
+        {"range_end", c.parking.range_end},
+        {"timeout", c.parking.timeout}}},
       {"trunks", trunks},
       {"database",
        {{"url", c.database.url.empty() ? "" : store::redact_url(c.database.url.reveal())},
@@ -253,6 +279,38 @@ std::vector<api::MetricSample> Application::metrics() {
         static_cast<double>(st.dropped_banned), {{"reason", "banned"}});
     add("switchboard_sip_dropped_total", MetricKind::kCounter, "SIP packets dropped.",
         static_cast<double>(st.dropped_rate_limited), {{"reason", "rate_limited"}});
+  }
+  if (sip_) {
+    const auto& layer = sip_->transactions();
+    const auto& t = layer.stats();
+    add("switchboard_sip_transactions", MetricKind::kGauge, "SIP transactions in progress.",
+        static_cast<double>(layer.server_count()), {{"kind", "server"}});
+    add("switchboard_sip_transactions", MetricKind::kGauge, "SIP transactions in progress.",
+        static_cast<double>(layer.client_count()), {{"kind", "client"}});
+    add("switchboard_sip_messages_total", MetricKind::kCounter, "SIP messages received.",
+        static_cast<double>(t.requests_in), {{"kind", "request"}});
+    add("switchboard_sip_messages_total", MetricKind::kCounter, "SIP messages received.",
+        static_cast<double>(t.responses_in), {{"kind", "response"}});
+    add("switchboard_sip_retransmissions_absorbed_total", MetricKind::kCounter,
+        "Retransmitted SIP messages absorbed by their transaction.",
+        static_cast<double>(t.retransmissions_absorbed));
+    add("switchboard_sip_parse_errors_total", MetricKind::kCounter,
+        "SIP messages that did not parse.", static_cast<double>(t.parse_errors));
+  }
+  {
+    const auto& c = *config_;
+    add("switchboard_queues", MetricKind::kGauge, "Configured call queues.",
+        static_cast<double>(c.queues.size()));
+    for (const auto& q : c.queues) {
+      size_t registered = 0;
+      for (const auto& a : q.agents) {
+        if (registrar_ && !registrar_->lookup(a).empty()) ++registered;
+      }
+      add("switchboard_queue_agents", MetricKind::kGauge, "Agents of a queue.",
+          static_cast<double>(q.agents.size()), {{"queue", q.number}, {"state", "configured"}});
+      add("switchboard_queue_agents", MetricKind::kGauge, "Agents of a queue.",
+          static_cast<double>(registered), {{"queue", q.number}, {"state", "registered"}});
+    }
   }
   add("switchboard_uptime_seconds", MetricKind::kGauge, "Seconds since start.",
       static_cast<double>(std::chrono::duration_cast<std::chrono::seconds>(
