@@ -54,10 +54,15 @@ def test_events_filtered_by_type_and_extension_with_sequence(pbx):
     assert e["data"] == {"extension": "1001", "contacts": 1}
     e = ws.recv_json()
     assert e["seq"] == 2 and e["data"] == {"extension": "1001", "contacts": 0}, e
-    # The unfiltered client saw all three, numbered 1, 2, 3.
-    seen = [everything.recv_json() for _ in range(3)]
-    assert [x["seq"] for x in seen] == [1, 2, 3]
-    assert [x["data"]["extension"] for x in seen] == ["1002", "1001", "1001"]
+    # The unfiltered client saw all three, and the presence each one changed
+    # (available, available, offline), numbered 1..6.
+    seen = [everything.recv_json() for _ in range(6)]
+    assert [x["seq"] for x in seen] == [1, 2, 3, 4, 5, 6]
+    regs = [x["data"]["extension"] for x in seen if x["type"] == "registration"]
+    assert regs == ["1002", "1001", "1001"]
+    presence = [(x["data"]["extension"], x["data"]["state"]) for x in seen
+                if x["type"] == "presence"]
+    assert presence == [("1002", "available"), ("1001", "available"), ("1001", "offline")]
     ws.send_json({"action": "ping"})
     assert ws.recv_json() == {"type": "pong"}
     ws.close()
