@@ -336,3 +336,55 @@ TEST_F(RelayCoreTest, MalformedRtpIsDropped) {
 
 }  // namespace
 }  // namespace switchboard::media::rtp
+
+namespace switchboard::media::rtp {
+namespace {
+
+// Issue 7 in virtual time: injection suppresses forwarding toward one side
+// only and follows that side's direction; a recorder sees the packets
+// before transcoding.
+TEST_F(RelayCoreTest, InjectingTowardASideSuppressesOnlyThatDirection) {
+  core.configure(Side::kA, side("10.0.0.1", 4000, {kPcmu}), now);
+  core.configure(Side::kB, side("10.0.0.2", 6000, {kPcma}), now);
+  core.set_injecting(Side::kB, true);
+  auto a_pkt = rtp(0, 1);
+  EXPECT_FALSE(core.on_rtp(Side::kA, a_pkt, a_src, now));
+  auto b_pkt = rtp(8, 1);
+  EXPECT_TRUE(core.on_rtp(Side::kB, b_pkt, b_src, now)) << "A still hears B";
+  EXPECT_EQ(core.stats().a().suppressed, 1u);
+  EXPECT_EQ(core.stats().a().dropped, 0u);
+  EXPECT_EQ(core.injection_destination(Side::kB), b_src);
+  core.on_injected(Side::kB, 172);
+  EXPECT_EQ(core.stats().b().rtp_packets_injected, 1u);
+  EXPECT_EQ(core.stats().b().rtp_packets_out, 1u);
+  // B holds us (sendonly): nothing may be sent to it, injected or not.
+  auto held = side("10.0.0.2", 6000, {kPcma});
+  held.direction = Direction::kSendOnly;
+  core.configure(Side::kB, held, now);
+  EXPECT_FALSE(core.injection_destination(Side::kB));
+  core.configure(Side::kB, side("10.0.0.2", 6000, {kPcma}), now);
+  core.set_injecting(Side::kB, false);
+  auto again = rtp(0, 2);
+  EXPECT_TRUE(core.on_rtp(Side::kA, again, a_src, now)) << "forwarding resumes";
+}
+
+TEST_F(RelayCoreTest, TheRecorderGetsEachSidesPacketsBeforeTranscoding) {
+  CallRecorder recorder(RecordingMode::kStereo, 8000);
+  core.configure(Side::kA, side("10.0.0.1", 4000, {kPcmu}), now);
+  core.set_recorder(&recorder);  // configured with A now, B when B comes
+  core.configure(Side::kB, side("10.0.0.2", 6000, {kPcma}), now);
+  // A loud PCMU payload (0x00 is the largest negative value in µ-law).
+  auto a_pkt = rtp(0, 1, 0x1234, std::vector<std::uint8_t>(160, 0x00));
+  ASSERT_TRUE(core.on_rtp(Side::kA, a_pkt, a_src, now));
+  auto frame = recorder.tick();
+  ASSERT_EQ(frame.size(), 320u);
+  EXPECT_LT(frame[0], -30000) << "decoded as PCMU, A's channel";
+  EXPECT_EQ(frame[1], 0) << "B sent nothing";
+  core.set_recorder(nullptr);
+  auto more = rtp(0, 2, 0x1234, std::vector<std::uint8_t>(160, 0x00));
+  ASSERT_TRUE(core.on_rtp(Side::kA, more, a_src, now));
+  EXPECT_EQ(recorder.tick()[0], 0) << "no longer recorded";
+}
+
+}  // namespace
+}  // namespace switchboard::media::rtp
