@@ -34,6 +34,7 @@ class B2bua;
 class CallEvents;
 class Router;
 class MediaRelayFactory;
+class EngineMediaRelayFactory;
 class AppMediaFactory;
 class EventBus;
 class CallTracker;
@@ -42,6 +43,7 @@ namespace switchboard::media::rtp {
 class MediaEngine;
 }
 namespace switchboard::media::audio {
+class MohService;
 class PromptCatalog;
 class SpeechEngine;
 class SpeechService;
@@ -113,7 +115,7 @@ class Application : public api::CoreAccess {
   std::unique_ptr<core::Registrar> registrar_;
   std::unique_ptr<core::KeepAlive> keepalive_;
   std::unique_ptr<media::rtp::MediaEngine> media_engine_;
-  std::unique_ptr<core::MediaRelayFactory> relays_;
+  std::unique_ptr<core::EngineMediaRelayFactory> relays_;
   std::unique_ptr<core::CallEvents> call_events_;
   std::unique_ptr<core::Router> router_;
   std::unique_ptr<core::B2bua> b2bua_;
@@ -123,6 +125,7 @@ class Application : public api::CoreAccess {
   std::shared_ptr<media::audio::SpeechEngine> speech_engine_;
   std::unique_ptr<media::audio::SpeechService> speech_;
   std::unique_ptr<core::AppMediaFactory> app_media_;
+  std::unique_ptr<media::audio::MohService> moh_;
   std::unique_ptr<features::CdrWriter> cdr_writer_;
   std::unique_ptr<store::Database> db_;
   std::unique_ptr<core::EventBus> events_;

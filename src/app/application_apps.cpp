@@ -4,12 +4,16 @@
 // with B2bua::set_app() after this.
 #include <fmt/ranges.h>
 
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
 #include <filesystem>
 
 #include "app/application.hpp"
 #include "common/log.hpp"
 #include "core/call/b2bua.hpp"
 #include "core/call/engine_app_media.hpp"
+#include "core/call/engine_media_relay.hpp"
+#include "media/audio/moh_service.hpp"
 #include "media/audio/prompt_catalog.hpp"
 #include "media/audio/speech.hpp"
 #include "media/dsp/tones.hpp"
@@ -32,6 +36,27 @@ std::string builtin_prompts_dir() {
 bool Application::start_app_media() {
   const auto& cfg = *config_;
   auto logger = log::get("app");
+  if (cfg.features.music_on_hold) {
+    media::audio::MohServiceOptions mo;
+    mo.directory = cfg.music_on_hold.directory;
+    mo.default_class = cfg.music_on_hold.default_class;
+    mo.run_blocking = [this](std::function<void()> job) {
+      boost::asio::post(workers_, std::move(job));
+    };
+    auto moh = media::audio::MohService::create(std::move(mo));
+    if (moh.ok()) {
+      moh_ = std::move(*moh);
+      relays_->set_music(moh_.get());
+      logger->info("music on hold: {} class(es) in {}", moh_->classes().size(),
+                   cfg.music_on_hold.directory);
+    } else {
+      logger->warn("music on hold unavailable (held calls hear silence): {}", moh.error().message);
+    }
+  }
+  relays_->set_recording_post(
+      [this, strand = boost::asio::make_strand(workers_)](std::function<void()> job) {
+        boost::asio::post(strand, std::move(job));
+      });
   std::vector<std::string> dirs;
   if (!cfg.voicemail.ivr.prompts_path.empty() &&
       std::filesystem::is_directory(cfg.voicemail.ivr.prompts_path)) {

@@ -41,6 +41,7 @@ struct B2buaOptions {
   std::string user_agent = "Switchboard";
   std::uint32_t min_session_expires = 90;  ///< RFC 4028 Min-SE
   bool require_authentication = true;
+  std::string moh_class;  ///< music on hold for held parties ("" = the default class)
 };
 
 struct CallerProfile {
@@ -155,6 +156,10 @@ class B2bua {
   void retarget_b(Call& call, const RouteDecision& route,
                   const std::vector<const Binding*>& contacts, bool to_app,
                   const sdp::SessionDescription& base_offer);
+
+  // b2bua_hold.cpp: hold/resume answered by the PBX, music toward the held side.
+  void on_local_reoffer(Call& call, MediaSide from, const sip::ServerTransactionPtr& txn,
+                        sdp::SessionDescription offer);
 
   // b2bua_originate.cpp: click-to-dial.
   void on_originate_answered(std::uint64_t id, size_t fork, sip::Dialog& dialog,

@@ -80,13 +80,16 @@ void B2bua::on_reoffer(Call& c, MediaSide from, const sip::ServerTransactionPtr&
     txn->respond(std::move(resp));
     return;
   }
-  if (!y.dialog) return reject(txn, 500, "Server Internal Error");
   auto offer = sdp::parse(req.body());
   if (!offer.ok()) {
     auto rj = sdp::rejection_for(offer.error());
     return reject(txn, rj.status, "Not Acceptable Here",
                   fmt::format("{} switchboard \"{}\"", rj.warning_code, rj.warning_text));
   }
+  if (sdp::is_hold(*offer) || x.state() == LegState::kHeld) {
+    return on_local_reoffer(c, from, txn, std::move(*offer));  // hold / resume: music, no re-INVITE
+  }
+  if (!y.dialog) return reject(txn, 500, "Server Internal Error");
   std::vector<std::uint16_t> ports_y(offer->media.size(), c.relay->local_port(other(from)));
   auto offer_y = sdp::relay_offer(*offer, options_.media, ports_y, y.sdp_session());
   if (!offer_y.ok()) {

@@ -32,8 +32,12 @@ rtp::PayloadFormat format_of(const sdp::Codec& c) {
 
 class EngineMediaRelay final : public MediaRelay {
  public:
-  EngineMediaRelay(rtp::RelaySessionPtr session, rtp::LatchMode latch)
-      : session_(std::move(session)), latch_(latch) {}
+  EngineMediaRelay(rtp::RelaySessionPtr session, rtp::LatchMode latch,
+                   const media::audio::MohService* moh, media::audio::Post run_serial)
+      : session_(std::move(session)),
+        latch_(latch),
+        moh_(moh),
+        run_serial_(std::move(run_serial)) {}
   ~EngineMediaRelay() override { close(); }
 
   std::uint16_t local_port(MediaSide side) const override {
@@ -58,11 +62,33 @@ class EngineMediaRelay final : public MediaRelay {
     return q;
   }
 
+  Status start_music(MediaSide toward, const std::string& moh_class) override {
+    if (!moh_) return make_error(ErrorCode::kUnavailable, "no music on hold configured");
+    auto listener = moh_->listen(moh_class, 8000);
+    if (!listener.ok()) return listener.error();
+    return session_->inject(side_of(toward), std::move(*listener), 8000);
+  }
+  void stop_music(MediaSide toward) override { session_->stop_inject(side_of(toward)); }
+
+  Status start_recording(const std::string& path, bool stereo,
+                         std::function<void(const RecordingResult&)> done) override {
+    rtp::RecordingRequest r;
+    r.path = path;
+    r.mode = stereo ? rtp::RecordingMode::kStereo : rtp::RecordingMode::kMixed;
+    r.run_serial = run_serial_;
+    return session_->start_recording(std::move(r), [done](const rtp::RecordingDone& d) {
+      if (done) done(RecordingResult{d.path, d.seconds, d.status});
+    });
+  }
+  void stop_recording() override { session_->stop_recording(); }
+
   void close() override { session_->close(); }
 
  private:
   rtp::RelaySessionPtr session_;
   rtp::LatchMode latch_;
+  const media::audio::MohService* moh_;
+  media::audio::Post run_serial_;
 };
 
 }  // namespace
@@ -88,7 +114,8 @@ Result<MediaRelayPtr> EngineMediaRelayFactory::open(DeadPeer dead_peer) {
   };
   auto session = engine_.create_relay(std::move(cb));
   if (!session.ok()) return session.error();
-  return MediaRelayPtr(std::make_unique<EngineMediaRelay>(std::move(*session), latch_));
+  return MediaRelayPtr(
+      std::make_unique<EngineMediaRelay>(std::move(*session), latch_, moh_, run_serial_));
 }
 
 }  // namespace switchboard::core

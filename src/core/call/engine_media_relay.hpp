@@ -4,6 +4,7 @@
 #pragma once
 
 #include "core/call/media_relay.hpp"
+#include "media/audio/moh_service.hpp"
 #include "media/rtp/relay_session.hpp"
 
 namespace switchboard::core {
@@ -20,9 +21,16 @@ class EngineMediaRelayFactory final : public MediaRelayFactory {
 
   Result<MediaRelayPtr> open(DeadPeer dead_peer) override;
 
+  /// Music on hold (null: holds are silent) and the strand recordings write
+  /// on (the worker pool); both must outlive the relays.
+  void set_music(const media::audio::MohService* moh) { moh_ = moh; }
+  void set_recording_post(media::audio::Post run_serial) { run_serial_ = std::move(run_serial); }
+
  private:
   media::rtp::RelayFactory& engine_;
   media::rtp::LatchMode latch_;
+  const media::audio::MohService* moh_ = nullptr;
+  media::audio::Post run_serial_;
 };
 
 }  // namespace switchboard::core

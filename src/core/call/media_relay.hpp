@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <string>
 
 #include "common/result.hpp"
 #include "sdp/stream.hpp"
@@ -47,6 +48,28 @@ class MediaRelay {
   /// telephone-event, direction. Called again on every re-offer.
   virtual Status configure(MediaSide side, const sdp::StreamParams& stream, MediaLatch latch) = 0;
   virtual MediaQuality quality() const = 0;
+
+  /// Music on hold of class `moh_class` ("" = the default class) toward
+  /// `toward` instead of what the other side sends (that side holds);
+  /// kUnavailable when there is no music (none configured: silence).
+  virtual Status start_music(MediaSide toward, const std::string& moh_class) = 0;
+  /// Resumes relaying toward `toward`; idempotent.
+  virtual void stop_music(MediaSide toward) = 0;
+
+  struct RecordingResult {
+    std::string path;
+    double seconds = 0;
+    Status status;
+  };
+  /// Records both directions into the WAV `path` (written as `<path>.part`
+  /// until finished: crash-safe), mixed mono or stereo (A left, B right).
+  /// `done` runs on the core thread once the file is complete (also after
+  /// close()). kFailedPrecondition when already recording.
+  virtual Status start_recording(const std::string& path, bool stereo,
+                                 std::function<void(const RecordingResult&)> done) = 0;
+  /// Ends the recording; idempotent.
+  virtual void stop_recording() = 0;
+
   /// Stops relaying and returns the ports; idempotent.
   virtual void close() = 0;
 };

@@ -8,7 +8,9 @@ namespace {
 using namespace std::chrono_literals;
 using V = AccessGuard::Verdict;
 
-boost::asio::ip::address ip(const char* s) { return boost::asio::ip::make_address(s); }
+boost::asio::ip::address ip(const char* s) {
+  return boost::asio::ip::make_address(s);
+}
 
 AccessPolicy policy(double rate = 0, double burst = 10) {
   AccessPolicy p;
@@ -90,7 +92,7 @@ TEST(AccessGuard, TokenBucketLimitsOneSourceWithoutStarvingOthers) {
   EXPECT_EQ(admitted, 5);
   EXPECT_EQ(g.stats().dropped_rate_limited, 95u);
   EXPECT_EQ(g.admit(phone), V::kAdmit);  // the other source has its own bucket
-  timers.advance(500ms);                  // 5 tokens come back
+  timers.advance(500ms);                 // 5 tokens come back
   admitted = 0;
   for (int i = 0; i < 100; ++i) admitted += g.admit(flood) == V::kAdmit;
   EXPECT_EQ(admitted, 5);

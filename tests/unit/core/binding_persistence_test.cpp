@@ -27,8 +27,7 @@ class DirectStore final : public BindingStore {
 class PersistenceTest : public PbxFixture {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("sb-core-bindings-" + sip::random_hex(6));
+    dir_ = std::filesystem::temp_directory_path() / ("sb-core-bindings-" + sip::random_hex(6));
     std::filesystem::create_directories(dir_);
     auto db = store::open_database({.url = "", .path = (dir_ / "sb.db").string()});
     ASSERT_TRUE(db.ok()) << db.error().message;
@@ -68,8 +67,9 @@ TEST_F(PersistenceTest, BindingsSurviveARestartAndExpireOnTime) {
   auto loaded = load_bindings(*db_, wall_now());
   ASSERT_TRUE(loaded.ok()) << loaded.error().message;
   ASSERT_EQ(loaded->size(), 2u);
-  Registrar second(timers, RegistrarOptions{}, [this] { return wall_now(); },
-                   [](std::string_view) { return true; }, &sink);
+  Registrar second(
+      timers, RegistrarOptions{}, [this] { return wall_now(); },
+      [](std::string_view) { return true; }, &sink);
   second.restore(std::move(*loaded));
   auto live = second.lookup("1001");
   ASSERT_EQ(live.size(), 2u);
@@ -106,8 +106,9 @@ TEST_F(PersistenceTest, ExpiredBindingsAreNotRestored) {
   b.source_port = 5062;
   b.expires_at = wall_now() - std::chrono::seconds(1);
   sink.save(b);
-  Registrar r(timers, RegistrarOptions{}, [this] { return wall_now(); },
-              [](std::string_view) { return true; }, &sink);
+  Registrar r(
+      timers, RegistrarOptions{}, [this] { return wall_now(); },
+      [](std::string_view) { return true; }, &sink);
   r.restore({b});
   EXPECT_EQ(r.binding_count(), 0u);
   EXPECT_EQ(store::BindingRepository(*db_).count().value(), 0);

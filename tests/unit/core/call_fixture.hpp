@@ -30,6 +30,10 @@ class FakeRelay final : public MediaRelay {
     std::map<MediaSide, MediaLatch> latch;
     int configures = 0;
     bool closed = false;
+    std::map<MediaSide, std::string> music;  ///< side → class while music plays toward it
+    std::vector<std::string> recordings;
+    bool recording = false;
+    std::function<void(const RecordingResult&)> recording_done;
   };
   FakeRelay(std::uint16_t base, std::shared_ptr<Log> log) : base_(base), log_(std::move(log)) {}
   std::uint16_t local_port(MediaSide s) const override {
@@ -42,6 +46,20 @@ class FakeRelay final : public MediaRelay {
     return Status::Ok();
   }
   MediaQuality quality() const override { return {100, 99, 1, 2}; }
+  Status start_music(MediaSide toward, const std::string& moh_class) override {
+    log_->music[toward] = moh_class.empty() ? "default" : moh_class;
+    return Status::Ok();
+  }
+  void stop_music(MediaSide toward) override { log_->music.erase(toward); }
+  Status start_recording(const std::string& path, bool,
+                         std::function<void(const RecordingResult&)> done) override {
+    if (log_->recording) return make_error(ErrorCode::kFailedPrecondition, "recording");
+    log_->recording = true;
+    log_->recordings.push_back(path);
+    log_->recording_done = std::move(done);
+    return Status::Ok();
+  }
+  void stop_recording() override { log_->recording = false; }
   void close() override { log_->closed = true; }
 
  private:

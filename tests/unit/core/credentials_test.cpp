@@ -10,10 +10,10 @@ TEST(Credentials, KeepsHa1sNotPasswords) {
   c.add("1001", "Secret-1001-pw", false);
   const auto* e = c.find("1001");
   ASSERT_NE(e, nullptr);
-  EXPECT_EQ(e->ha1_md5, sip::compute_ha1(sip::DigestAlgorithm::kMd5, "1001", "pbx.test",
-                                          "Secret-1001-pw"));
-  EXPECT_EQ(e->ha1_sha256, sip::compute_ha1(sip::DigestAlgorithm::kSha256, "1001", "pbx.test",
-                                             "Secret-1001-pw"));
+  EXPECT_EQ(e->ha1_md5,
+            sip::compute_ha1(sip::DigestAlgorithm::kMd5, "1001", "pbx.test", "Secret-1001-pw"));
+  EXPECT_EQ(e->ha1_sha256,
+            sip::compute_ha1(sip::DigestAlgorithm::kSha256, "1001", "pbx.test", "Secret-1001-pw"));
   EXPECT_EQ(c.find("1009"), nullptr);
   // The dummy looks like a real entry (same lengths) and is nobody's.
   EXPECT_EQ(c.dummy().ha1_md5.size(), e->ha1_md5.size());

@@ -5,7 +5,9 @@
 namespace switchboard::core {
 namespace {
 
-boost::asio::ip::address ip(const char* s) { return boost::asio::ip::make_address(s); }
+boost::asio::ip::address ip(const char* s) {
+  return boost::asio::ip::make_address(s);
+}
 
 TEST(IpAllowList, MatchesIpv4AndIpv6Blocks) {
   auto list = IpAllowList::parse({"10.1.0.0/16", "192.0.2.7", "2001:db8:abcd::/48", "::1"});

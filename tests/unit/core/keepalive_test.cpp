@@ -95,7 +95,8 @@ TEST_F(KeepAliveTest, SipPingerSendsOptionsToTheSourceAddress) {
     auto m = sip::parse_message(bytes);
     ASSERT_TRUE(m.ok());
     EXPECT_EQ(m->method(), "OPTIONS");
-    if (dest.port == 5062) to_desk = std::move(*m);
+    if (dest.port == 5062)
+      to_desk = std::move(*m);
     else {
       EXPECT_EQ(dest.ip.to_string(), "203.0.113.4");
     }
@@ -141,7 +142,7 @@ TEST_F(KeepAliveTest, SipPingerMissesAClosedConnection) {
   KeepAlive ka(timers, registrar, {std::chrono::seconds(5), 2},
                make_sip_pinger(layer, transport, "<sip:keepalive@pbx.test>"));
   timers.advance(5s);
-  EXPECT_TRUE(out.empty());  // no OPTIONS for a stream contact
+  EXPECT_TRUE(out.empty());                       // no OPTIONS for a stream contact
   EXPECT_TRUE(registrar.lookup("1001").empty());  // unreachable after one miss
   EXPECT_EQ(registrar.binding_count(), 1u);
   timers.advance(5s);

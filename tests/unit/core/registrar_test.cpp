@@ -182,12 +182,13 @@ TEST_F(RegistrarTest, PathIsKeptAndEchoed) {
   EXPECT_EQ(r->count(sip::HeaderId::kPath), 2u);
   auto b = registrar.lookup("1001");
   ASSERT_EQ(b.size(), 1u);
-  EXPECT_EQ(b[0]->path, (std::vector<std::string>{"<sip:edge1.example.net;lr>",
-                                                  "<sip:edge2.example.net;lr>"}));
+  EXPECT_EQ(b[0]->path,
+            (std::vector<std::string>{"<sip:edge1.example.net;lr>", "<sip:edge2.example.net;lr>"}));
 }
 
 TEST_F(RegistrarTest, InstanceIdReplacesItsOwnBindingFromANewPort) {
-  const std::string inst = ";+sip.instance=\"<urn:uuid:00000000-0000-1000-8000-AABBCCDDEEFF>\";reg-id=1";
+  const std::string inst =
+      ";+sip.instance=\"<urn:uuid:00000000-0000-1000-8000-AABBCCDDEEFF>\";reg-id=1";
   Req first;
   first.call_id = "boot-1";
   first.contacts = {"<sip:1001@198.51.100.7:5062;ob>" + inst};

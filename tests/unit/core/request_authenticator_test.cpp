@@ -64,8 +64,8 @@ TEST_F(AuthTest, UnknownExtensionLooksExactlyLikeAKnownOne) {
     std::string s = std::to_string(r.status_code()) + " " + std::string(r.reason());
     for (auto v : r.values(sip::HeaderId::kWwwAuthenticate)) {
       // Nonces differ per challenge; their format may not.
-      s += "|" + std::regex_replace(std::string(v), std::regex("nonce=\"[A-Za-z0-9+/]{64}\""),
-                                    "nonce=N");
+      s += "|" +
+           std::regex_replace(std::string(v), std::regex("nonce=\"[A-Za-z0-9+/]{64}\""), "nonce=N");
     }
     return s;
   };
