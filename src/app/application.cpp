@@ -24,6 +24,7 @@
 #include "core/sip_endpoint.hpp"
 #include "common/log.hpp"
 #include "features/cdr/cdr_writer.hpp"
+#include "features/voicemail/service.hpp"
 #include "media/rtp/media_engine.hpp"
 #include "sip/builder.hpp"
 #include "sip/digest_server.hpp"
@@ -309,6 +310,7 @@ bool Application::start_calls() {
   }
   sip_->set_dialog_user(b2bua_->dialog_user());
   if (!start_app_media()) return false;
+  if (!start_voicemail()) return false;  // issue 8 (application_voicemail.cpp)
   log::get("call")->info("calls: media {} ports {}-{} on {} thread(s)", ec.bind_address,
                          ec.port_first, ec.port_last, media_engine_->thread_count());
   return true;
@@ -374,6 +376,7 @@ void Application::apply(config::Config next) {
   }
   config_ = std::make_shared<const config::Config>(std::move(next));
   apply_security(*config_);
+  apply_voicemail(*config_);  // issue 8
   ++reloads_;
   sync_extensions();
   logger->info("configuration reloaded: {} extension(s)", config_->extensions.size());

@@ -51,6 +51,9 @@ class SpeechService;
 namespace switchboard::features {
 class CdrWriter;
 }
+namespace switchboard::features::voicemail {
+class VoicemailService;
+}
 namespace switchboard::sip {
 class DigestServer;
 }
@@ -125,6 +128,10 @@ class Application : public api::CoreAccess {
   std::shared_ptr<media::audio::SpeechEngine> speech_engine_;
   std::unique_ptr<media::audio::SpeechService> speech_;
   std::unique_ptr<core::AppMediaFactory> app_media_;
+  // Voicemail (issue 8, application_voicemail.cpp).
+  bool start_voicemail();
+  void apply_voicemail(const config::Config& cfg);
+  std::unique_ptr<features::voicemail::VoicemailService> voicemail_;
   std::unique_ptr<media::audio::MohService> moh_;
   std::unique_ptr<features::CdrWriter> cdr_writer_;
   std::unique_ptr<store::Database> db_;
