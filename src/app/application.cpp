@@ -24,6 +24,7 @@
 #include "core/sip_endpoint.hpp"
 #include "common/log.hpp"
 #include "features/cdr/cdr_writer.hpp"
+#include "features/mail/mail_service.hpp"
 #include "features/voicemail/service.hpp"
 #include "media/rtp/media_engine.hpp"
 #include "sip/builder.hpp"
@@ -311,6 +312,7 @@ bool Application::start_calls() {
   sip_->set_dialog_user(b2bua_->dialog_user());
   if (!start_app_media()) return false;
   if (!start_voicemail()) return false;  // issue 8 (application_voicemail.cpp)
+  if (!start_mail()) return false;       // issue 8 §5 (application_mail.cpp)
   log::get("call")->info("calls: media {} ports {}-{} on {} thread(s)", ec.bind_address,
                          ec.port_first, ec.port_last, media_engine_->thread_count());
   return true;
@@ -377,6 +379,7 @@ void Application::apply(config::Config next) {
   config_ = std::make_shared<const config::Config>(std::move(next));
   apply_security(*config_);
   apply_voicemail(*config_);  // issue 8
+  apply_mail(*config_);       // issue 8 §5
   ++reloads_;
   sync_extensions();
   logger->info("configuration reloaded: {} extension(s)", config_->extensions.size());
@@ -421,6 +424,7 @@ void Application::shutdown() {
   if (sip_) sip_->stop();    // no new SIP traffic
   b2bua_.reset();            // relays closed; open CDR rows are marked interrupted at start-up
   if (media_engine_) media_engine_->stop();
+  stop_mail();               // no new SMTP rounds (issue 8 §5)
   workers_.join();           // in-flight blocking work (DB writes) completes
   if (binding_sink_) binding_sink_->drain_blocking();  // the last registrations too
   db_.reset();               // closes the store cleanly (SQLite WAL checkpoint)

@@ -54,6 +54,9 @@ class CdrWriter;
 namespace switchboard::features::voicemail {
 class VoicemailService;
 }
+namespace switchboard::features::mail {
+class MailService;
+}
 namespace switchboard::sip {
 class DigestServer;
 }
@@ -132,6 +135,12 @@ class Application : public api::CoreAccess {
   bool start_voicemail();
   void apply_voicemail(const config::Config& cfg);
   std::unique_ptr<features::voicemail::VoicemailService> voicemail_;
+  // Voicemail-to-email and reminders (issue 8 §5, application_mail.cpp).
+  bool start_mail();
+  void apply_mail(const config::Config& cfg);
+  void stop_mail();
+  std::string mailbox_email(const std::string& mailbox) const;
+  std::unique_ptr<features::mail::MailService> mail_;
   std::unique_ptr<media::audio::MohService> moh_;
   std::unique_ptr<features::CdrWriter> cdr_writer_;
   std::unique_ptr<store::Database> db_;
