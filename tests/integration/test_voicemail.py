@@ -251,11 +251,6 @@ def rtp_pcap(wav: Path, out: Path) -> Path:
     return out
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "core/call: the relay's offer to side B adds telephone-event when the caller offered none "
-    "(sdp::relay_offer), so the application leg negotiates RFC 4733 and never runs the in-band "
-    "detector (TerminatingLeg: inband_dtmf = telephone_event_pt < 0); B2bua::answer_for_app "
-    "should pass telephone_event_pt = -1 when side A's offer has no telephone-event"))
 def test_ivr_with_in_band_dtmf(switchboard_factory, workdir):
     """A SIPp caller whose SDP has no telephone-event: every digit is a DTMF
     tone pair in its PCMU audio, found by the PBX's in-band detector."""

@@ -58,6 +58,18 @@ sdp::SessionDescription restricted_to(const sdp::SessionDescription& offer,
   return out;
 }
 
+/// Whether `sd` (a phone's offer or answer) has telephone-event on an
+/// active audio stream.
+bool sends_telephone_events(const sdp::SessionDescription& sd) {
+  for (const auto& m : sd.media) {
+    if (m.media != "audio" || m.port == 0) continue;
+    for (const auto& k : sdp::codecs_of(m)) {
+      if (strcasecmp(k.name.c_str(), "telephone-event") == 0) return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 const char* to_string(AppReason r) {
@@ -157,6 +169,11 @@ bool B2bua::answer_for_app(Call& c, AppMediaPtr& media, const std::string& app_a
   p.clock_rate = stream->codec->clock_rate;
   p.payload_type = stream->codec->payload_type;
   p.telephone_event_pt = stream->telephone_event ? stream->telephone_event->payload_type : -1;
+  // A caller without RFC 4733 sends its digits as tones, which the relay
+  // passes on as audio: the leg must listen for them in-band.
+  if (!sends_telephone_events(c.a.remote_sdp ? *c.a.remote_sdp : c.offer_a)) {
+    p.telephone_event_pt = -1;
+  }
   p.ptime_ms = static_cast<int>(stream->ptime.value_or(20));
   const std::uint64_t id = c.id;
   auto opened =

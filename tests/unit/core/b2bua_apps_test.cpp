@@ -140,6 +140,13 @@ TEST_F(B2buaAppsTest, ADialedServiceIsAnsweredThroughTheRelayByAnApplicationLeg)
   EXPECT_EQ(last.callee, "1002");
 }
 
+TEST_F(B2buaAppsTest, ACallerWithoutTelephoneEventsIsHeardInBand) {
+  feed(invite("*1002", "call-1", "", sdp_body(kA, 4000, "sendrecv", "0")), from_ip(kA));
+  ASSERT_TRUE(last_response(kA, 200));
+  ASSERT_EQ(app_media.logs.size(), 1u);
+  EXPECT_EQ(app_media.logs[0]->params.telephone_event_pt, -1);  // in-band detector on
+}
+
 TEST_F(B2buaAppsTest, CallerHangsUpDuringARecordingAndTheRecordingCompletesBeforeOnEnd) {
   feed(invite("*1002"), from_ip(kA));
   auto ok = last_response(kA, 200);
