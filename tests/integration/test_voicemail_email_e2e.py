@@ -39,10 +39,14 @@ def mail_config(smtp_port: int) -> str:
 
 
 def with_email(factory):
-    """The PBX factory, with an e-mail address for extension 1002."""
-    return lambda cfg, env=None: factory(
-        cfg.replace("  name: User 1002\n", "  name: User 1002\n  email: bob@example.com\n", 1),
-        env)
+    """The PBX factory, with an e-mail address for extension 1002 (and MD5
+    digests, all baresip 1.0 answers)."""
+    def make(cfg, env=None):
+        cfg = cfg.replace("  name: User 1002\n", "  name: User 1002\n  email: bob@example.com\n", 1)
+        if "digest_algorithms" not in cfg:
+            cfg = cfg.replace("voicemail:\n", "security:\n  digest_algorithms: [MD5]\nvoicemail:\n", 1)
+        return factory(cfg, env)
+    return make
 
 
 def leave_message(workdir: Path, pbx) -> dict:
