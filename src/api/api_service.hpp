@@ -11,7 +11,9 @@
 #include <boost/asio/post.hpp>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -94,7 +96,8 @@ class ApiService {
   void follow_presence();
   // Core thread: presence from the registrar and the active calls.
   LiveState live_state(const std::string& extension);
-  void refresh_presence(const std::vector<std::string>& extensions);
+  /// Publishes the presence of the extensions noted due that changed.
+  void refresh_presence();
 
   ApiOptions options_;
   store::Database& db_;
@@ -106,6 +109,8 @@ class ApiService {
   Router router_;
   std::string openapi_;  ///< rendered once, after the routes are added
   std::unique_ptr<HttpServer> server_;
+  std::mutex presence_mutex_;
+  std::set<std::string> presence_due_;       ///< guarded by presence_mutex_
   PresenceBook presence_;                    ///< core thread
   std::uint64_t presence_subscription_ = 0;  ///< on events_, 0: none
   std::shared_ptr<CallMeter> call_meter_;    ///< core thread

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "api/metrics.hpp"
+#include "api/presence.hpp"
 
 namespace switchboard::api {
 
@@ -30,6 +31,11 @@ class CoreAccess {
   /// The store's extensions changed (API create/update/delete): re-read and
   /// apply them (credentials, caller profiles) without a restart.
   virtual void extensions_changed() = 0;
+  /// Whether `extension` has a registration and is on a call (presence):
+  /// the caller of any active call, the callee once it answered. This
+  /// default reads registrations() and calls(); an implementation may
+  /// answer from its indexes instead.
+  virtual LiveState live_state(const std::string& extension);
 };
 
 }  // namespace switchboard::api

@@ -3,6 +3,8 @@
 // derived from the registrar and the active calls on the core thread; a
 // change of the derived state or a new setting is published as a
 // "presence" event. A user reads and sets only their own extension.
+#include <set>
+
 #include "api/api_service.hpp"
 #include "common/log.hpp"
 #include "core/events/event_bus.hpp"
@@ -50,19 +52,16 @@ std::vector<std::string> concerned(const std::string& event_json) {
 }  // namespace
 
 LiveState ApiService::live_state(const std::string& extension) {
-  LiveState s;
-  s.registered = !core_access_.registrations(extension).empty();
-  for (const auto& call : core_access_.calls(extension)) {
-    // The callee of a call still ringing is not busy yet; the caller is.
-    if (call.value("state", "") != "ringing" || call.value("caller", "") == extension) {
-      s.on_call = true;
-    }
-  }
-  return s;
+  return core_access_.live_state(extension);
 }
 
-void ApiService::refresh_presence(const std::vector<std::string>& extensions) {
-  for (const auto& ext : extensions) {
+void ApiService::refresh_presence() {
+  std::set<std::string> due;
+  {
+    std::lock_guard lock(presence_mutex_);
+    due.swap(presence_due_);
+  }
+  for (const auto& ext : due) {
     if (auto v = presence_.changed(ext, live_state(ext))) {
       events_.publish(core::Event{core::EventType::kPresence, {ext}, v->to_json()});
     }
@@ -74,13 +73,19 @@ void ApiService::follow_presence() {
   filter.types = {core::EventType::kRegistration, core::EventType::kCallStarted,
                   core::EventType::kCallRinging, core::EventType::kCallAnswered,
                   core::EventType::kCallEnded};
-  // The sink runs inside publish (the bus is locked): it only posts.
+  // The sink runs inside publish (the bus is locked): it notes the
+  // extensions and posts one refresh for however many events arrive first.
   presence_subscription_ =
       events_.subscribe(std::move(filter), [this](const std::shared_ptr<const std::string>& text) {
         auto exts = concerned(*text);
-        if (!exts.empty()) {
-          boost::asio::post(core_, [this, exts = std::move(exts)] { refresh_presence(exts); });
+        if (exts.empty()) return true;
+        bool post = false;
+        {
+          std::lock_guard lock(presence_mutex_);
+          post = presence_due_.empty();
+          presence_due_.insert(exts.begin(), exts.end());
         }
+        if (post) boost::asio::post(core_, [this] { refresh_presence(); });
         return true;
       });
 }

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 
+#include "api/core_access.hpp"
 #include "store/migrations.hpp"
 #include "store/presence_repository.hpp"
 
@@ -71,6 +72,49 @@ TEST(Presence, BookReportsEachChangeOnce) {
   EXPECT_FALSE(book.get("1001"));
   EXPECT_EQ(book.changed("1002", idle)->state, PresenceState::kAway);
   EXPECT_EQ(book.view("1003", offline).to_json()["updated_at"], nullptr);
+}
+
+// The core as the API sees it: registrations and calls as JSON.
+class Core : public CoreAccess {
+ public:
+  nlohmann::json regs = nlohmann::json::array();
+  nlohmann::json active = nlohmann::json::array();
+  nlohmann::json status() override { return {}; }
+  nlohmann::json registrations(const std::optional<std::string>& ext) override {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& r : regs) {
+      if (!ext || r["extension"] == *ext) out.push_back(r);
+    }
+    return out;
+  }
+  nlohmann::json calls(const std::optional<std::string>& ext) override {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& c : active) {
+      if (!ext || c["caller"] == *ext || c["callee"] == *ext) out.push_back(c);
+    }
+    return out;
+  }
+  bool hangup(const std::string&) override { return false; }
+  nlohmann::json config() override { return {}; }
+  std::vector<MetricSample> metrics() override { return {}; }
+  void extensions_changed() override {}
+};
+
+TEST(Presence, LiveStateFromRegistrationsAndCalls) {
+  Core core;
+  core.regs = {{{"extension", "1001"}}, {{"extension", "1002"}}};
+  core.active = {{{"caller", "1001"}, {"callee", "1002"}, {"state", "ringing"}}};
+  // The caller is busy from the start; the callee once it answers.
+  EXPECT_TRUE(core.live_state("1001").on_call);
+  EXPECT_FALSE(core.live_state("1002").on_call);
+  EXPECT_TRUE(core.live_state("1002").registered);
+  core.active[0]["state"] = "answered";
+  EXPECT_TRUE(core.live_state("1002").on_call);
+  core.active[0]["state"] = "held";
+  EXPECT_TRUE(core.live_state("1002").on_call);
+  const auto other = core.live_state("1003");
+  EXPECT_FALSE(other.registered);
+  EXPECT_FALSE(other.on_call);
 }
 
 class PresenceRepositoryTest : public ::testing::Test {
