@@ -169,10 +169,10 @@ def tone_stretches(samples: list[float], hz: int, min_s: float = 0.5) -> int:
 
 
 def phone(workdir: Path, pbx, ext: str, audio: Path) -> Baresip:
-    return Baresip(workdir / f"phone-{ext}-{time.monotonic_ns()}",
-                   account=(f"<sip:{ext}@127.0.0.1:{pbx.sip_port}>;auth_pass={PW[ext]};"
-                            f"regint=60;audio_codecs=PCMU"),
-                   audio=audio, extra=["module sndfile.so"])
+    d = workdir / f"phone-{ext}-{time.monotonic_ns()}"
+    return Baresip(d, account=(f"<sip:{ext}@127.0.0.1:{pbx.sip_port}>;auth_pass={PW[ext]};"
+                               f"regint=60;audio_codecs=PCMU"),
+                   audio=audio, extra=["module sndfile.so", f"snd_path {d / 'rec'}"])
 
 
 def registered(pbx, n: int) -> bool:
@@ -300,12 +300,15 @@ def test_ivr_with_rfc4733(switchboard_factory, workdir):
         assert wait_until(lambda: registered(pbx, 1), 15)
         a.command("dial", f"sip:*1001@127.0.0.1:{pbx.sip_port}")
         assert a.wait_event("CALL_ESTABLISHED", 15), a.proc.output()[-3000:]
-        time.sleep(2.0)
+        time.sleep(4.5)  # RTP flowing (baresip drops events sent before); the prompt runs 5 s
         send_digits(a, "4711#")
-        time.sleep(2.0)
-        send_digits(a, "1")  # first new message: 1002's
-        time.sleep(2.0)
-        send_digits(a, "9")  # save it (interrupts the envelope)
+        assert wait_until(lambda: "mailbox 1001: login" in pbx.proc.output(), 5)
+        # First new message, 1002's: the envelope (about 10 s), then 1 s of 1 kHz.
+        send_digits(a, "1")
+        time.sleep(13.0)
+        send_digits(a, "5")  # replay it
+        time.sleep(13.0)
+        send_digits(a, "9")  # save it
         time.sleep(2.0)
         assert wait_until(lambda: {r["id"]: r for r in messages(pbx, "1001")}[first]["folder"]
                           == "saved", 5), messages(pbx, "1001")
@@ -331,6 +334,8 @@ def test_ivr_with_rfc4733(switchboard_factory, workdir):
     assert wait_until(lambda: {r["id"]: r for r in messages(pbx, "1001")}[second]["folder"]
                       == "saved", 5), messages(pbx, "1001")
     assert rows[second]["is_read"] == 1
+    # The first message (1 kHz) was heard twice: played, then replayed.
+    assert tone_stretches(heard(a), 1000) >= 2
 
 
 def test_three_wrong_pins_disconnect(switchboard_factory, workdir):
@@ -340,7 +345,7 @@ def test_three_wrong_pins_disconnect(switchboard_factory, workdir):
         assert wait_until(lambda: registered(pbx, 1), 15)
         a.command("dial", f"sip:*1001@127.0.0.1:{pbx.sip_port}")
         assert a.wait_event("CALL_ESTABLISHED", 15), a.proc.output()[-3000:]
-        time.sleep(1.5)
+        time.sleep(4.5)  # RTP flowing (baresip drops events sent before)
         for pin in ("1111#", "2222#", "3333#"):
             send_digits(a, pin)
             time.sleep(1.5)

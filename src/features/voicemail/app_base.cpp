@@ -1,5 +1,7 @@
 #include "features/voicemail/app_base.hpp"
 
+#include "common/log.hpp"
+
 namespace switchboard::features::voicemail {
 
 namespace app = media::app;
@@ -55,6 +57,12 @@ app::CollectRequest AppBase::digits(std::size_t max) const {
 bool AppBase::expected(const app::MediaEvent& event) {
   app::OpId id = app::op_id(event);
   if (id == 0) return false;
+  if (const auto* p = std::get_if<app::PlayDone>(&event);
+      p && p->result == app::PlayResult::kError) {
+    log::get("voicemail")
+        ->warn("call {}: playback failed: {}", control_ ? control_->info().call_id : std::string(),
+               p->error);
+  }
   if (std::holds_alternative<app::PlayDone>(event) && id == play_op_) {
     play_op_ = 0;
     // A play that ends while a collect runs only matters to the collect.
