@@ -1,13 +1,14 @@
-"""Issue 8 §7, the voicemail part: real baresip phones against the real PBX.
+"""Issue 8 §7, the voicemail part: real peers against the real PBX.
 
-- Leaving a message: 1001 calls 1002, which is not registered (busy →
-  voicemail); after the greeting and the beep 1001 speaks (espeak-ng speech
+- Leaving a message: baresip 1001 calls 1002, which is not registered
+  (voicemail); after the greeting and the beep 1001 speaks (espeak-ng speech
   in its audio file) and hangs up; the message row is in the store and its
   WAV holds the speech (duration and energy).
-- The mailbox IVR from the owner's phone (`*1001`), walked with in-band DTMF
-  tones in the caller's audio (no RFC 4733) and, separately, with RFC 4733
-  events (baresip `sndcode`): replay, save, next, delete, undelete, and the
-  store follows; three wrong PINs hang up.
+- The mailbox IVR from the owner's phone (`*1001`): walked with in-band DTMF
+  tones in the audio of a SIPp caller whose SDP has no telephone-event
+  (tests/sipp/voicemail_inband_uac.xml plays a generated pcap), and
+  separately with RFC 4733 events from baresip (`sndcode`): replay, save,
+  next, delete, undelete, and the store follows; three wrong PINs hang up.
 """
 import math
 import sqlite3
@@ -16,8 +17,6 @@ import subprocess
 import time
 import wave
 from pathlib import Path
-
-import pytest
 
 from calls_helpers import PW
 from conftest import ROOT, free_port, minimal_config, wait_until
