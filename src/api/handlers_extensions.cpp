@@ -3,8 +3,10 @@
 // caller profiles). Extensions from the config file are read-only here: the
 // file wins at every reload, so changing them through the API would not last.
 #include "api/api_service.hpp"
+#include "common/log.hpp"
 #include "sip/digest.hpp"
 #include "store/extension_repository.hpp"
+#include "store/presence_repository.hpp"
 
 namespace switchboard::api {
 
@@ -176,6 +178,13 @@ void ApiService::add_extension_routes() {
           }
           if (remove) {
             if (auto st = repo.remove(number); !st) return store_error(st.error());
+            // Its presence goes with it (a new extension of the number
+            // starts afresh).
+            if (auto st = store::PresenceRepository(db_).remove(number);
+                !st && st.error().code != ErrorCode::kNotFound) {
+              log::get("api")->error("removing the presence of {}: {}", number, st.error().message);
+            }
+            boost::asio::post(core_, [this, number] { presence_.forget(number); });
             changed();
             return text_response(204, "", "text/plain");
           }

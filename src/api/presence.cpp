@@ -52,6 +52,11 @@ std::optional<store::PresenceRecord> PresenceBook::get(const std::string& extens
   return it->second;
 }
 
+void PresenceBook::forget(const std::string& extension) {
+  set_.erase(extension);
+  published_.erase(extension);
+}
+
 PresenceView PresenceBook::view(const std::string& extension, LiveState live) const {
   PresenceView v;
   v.extension = extension;

@@ -46,6 +46,8 @@ class PresenceBook {
   /// A setting was stored.
   void put(store::PresenceRecord record);
   std::optional<store::PresenceRecord> get(const std::string& extension) const;
+  /// The extension was deleted: its setting and published state go.
+  void forget(const std::string& extension);
 
   PresenceView view(const std::string& extension, LiveState live) const;
   /// The view when its state differs from the last one published for the

@@ -249,6 +249,17 @@ def test_presence_set_read_derived_and_published(pbx, switchboard_factory):
     assert sorted(e["details"]["status"] for e in audit.json["entries"]) == [
         200, 200, 400, 400, 400, 400, 400, 400, 403, 404]
 
+    # An API-created extension's presence goes with it.
+    admin = pbx.api["admin"]
+    assert admin.post("/api/v1/extensions", {"number": "1050", "name": "Temp",
+                                             "password": "Temp-desk-1050!"}).status == 201
+    assert admin.request("PUT", "/api/v1/presence/1050", body={"status": "away"}).status == 200
+    assert admin.request("DELETE", "/api/v1/extensions/1050").status == 204
+    assert admin.get("/api/v1/presence/1050").status == 404
+    db = sqlite3.connect(pbx.workdir / "var" / "switchboard.db")
+    assert db.execute("SELECT COUNT(*) FROM presence WHERE extension = '1050'").fetchone() == (0,)
+    db.close()
+
     # What was set survives a restart (the registrations too, from the store).
     pbx.stop()
     again = switchboard_factory(pbx.config_path.read_text()).start()

@@ -72,6 +72,9 @@ TEST(Presence, BookReportsEachChangeOnce) {
   EXPECT_FALSE(book.get("1001"));
   EXPECT_EQ(book.changed("1002", idle)->state, PresenceState::kAway);
   EXPECT_EQ(book.view("1003", offline).to_json()["updated_at"], nullptr);
+  book.forget("1002");
+  EXPECT_FALSE(book.get("1002"));
+  EXPECT_EQ(book.changed("1002", idle)->state, PresenceState::kAvailable);  // afresh
 }
 
 // The core as the API sees it: registrations and calls as JSON.
