@@ -22,6 +22,9 @@
 #include "core/security/credentials.hpp"
 #include "core/security/request_authenticator.hpp"
 #include "core/sip_endpoint.hpp"
+#include "core/subscriptions/mwi_notifier.hpp"
+#include "core/subscriptions/store_counts.hpp"
+#include "core/subscriptions/subscription_server.hpp"
 #include "common/log.hpp"
 #include "features/cdr/cdr_writer.hpp"
 #include "features/mail/mail_service.hpp"
@@ -103,6 +106,7 @@ bool Application::start_services() {
   if (!start_sip()) return false;
   if (!start_registrar()) return false;
   if (!start_calls()) return false;
+  if (!start_subscriptions()) return false;
 
   if (!start_api()) return false;
 
@@ -203,6 +207,10 @@ bool Application::start_registrar() {
   sip_->set_request_filter([this](const sip::ServerTransactionPtr& txn) {
     std::string user;
     const auto outcome = authenticator_->check(txn, &user);
+    // The subscriber of a SUBSCRIBE likewise (issue 8).
+    if (outcome == core::RequestAuthenticator::Outcome::kAuthenticated && subscriptions_) {
+      subscriptions_->note_authenticated(*txn, user);
+    }
     // The B2BUA takes the caller of an INVITE from here (issue 4 §6).
     if (outcome == core::RequestAuthenticator::Outcome::kAuthenticated && b2bua_) {
       b2bua_->note_authenticated(*txn, std::move(user));
@@ -318,6 +326,55 @@ bool Application::start_calls() {
   return true;
 }
 
+// --- Event subscriptions and MWI (issue 8) ---------------------------------
+
+static core::SubscriptionOptions subscription_options(const config::Config& cfg) {
+  core::SubscriptionOptions o;
+  o.require_authentication = cfg.security.require_authentication;
+  return o;
+}
+
+bool Application::start_subscriptions() {
+  const auto& cfg = *config_;
+  auto is_extension = [this](std::string_view n) { return credentials_->contains(n); };
+  subscriptions_ = std::make_unique<core::SubscriptionServer>(
+      sip_->transactions(), timers_, subscription_options(cfg), is_extension);
+  mwi_ = std::make_unique<core::MwiNotifier>(
+      *subscriptions_, sip_->transactions(), *registrar_, is_extension,
+      core::make_store_counts_lookup(*db_, workers_.get_executor(), core_.get_executor()),
+      core::MwiOptions{cfg.server.effective_sip_domain(), cfg.voicemail.mwi.unsolicited_notify});
+  sip_->handle("SUBSCRIBE", [this](const sip::ServerTransactionPtr& txn) {
+    subscriptions_->on_subscribe(txn);
+  });
+  // Phones that expect unsolicited MWI hear the counts when they register.
+  core::EventFilter registrations;
+  registrations.types = {core::EventType::kRegistration};
+  events_->subscribe(registrations, [this](const std::shared_ptr<const std::string>& json) {
+    auto e = nlohmann::json::parse(*json, nullptr, false);
+    if (mwi_ && !e.is_discarded() && e["data"].value("contacts", 0) > 0) {
+      mwi_->on_registered(e["data"].value("extension", std::string()));
+    }
+    return true;
+  });
+  // Every change of a mailbox's counts (message left, heard, saved, deleted).
+  if (voicemail_) {
+    voicemail_->on_counts_changed(
+        [this](const std::string& mailbox, std::int64_t fresh, std::int64_t saved) {
+          if (mwi_) mwi_->publish(mailbox, fresh, saved);
+        });
+  }
+  log::get("mwi")->info("message-waiting: SUBSCRIBE message-summary{}",
+                        cfg.voicemail.mwi.unsolicited_notify ? ", unsolicited NOTIFY on" : "");
+  return true;
+}
+
+void Application::apply_subscriptions(const config::Config& cfg) {
+  if (subscriptions_) subscriptions_->set_options(subscription_options(cfg));
+  if (mwi_) mwi_->set_unsolicited(cfg.voicemail.mwi.unsolicited_notify);
+}
+
+// ---------------------------------------------------------------------------
+
 void Application::apply_security(const config::Config& cfg) {
   if (!guard_) return;
   guard_->set_policy(access_policy(cfg.security));
@@ -332,6 +389,7 @@ void Application::apply_security(const config::Config& cfg) {
       router_->set_dialplan(std::move(*d));
     }
   }
+  apply_subscriptions(cfg);
   if (cfg.server.effective_sip_domain() != credentials_->realm()) {
     log::get("app")->warn("server.sip_domain changes need a restart");
   }
@@ -421,6 +479,7 @@ void Application::shutdown() {
   signals_.cancel();
   if (api_) api_->stop();  // no new requests
   if (b2bua_) b2bua_->end_all("shutdown");  // BYE/503 out, CDR rows completed
+  if (subscriptions_) subscriptions_->terminate_all("deactivated");  // final NOTIFYs (issue 8)
   if (sip_) sip_->stop();    // no new SIP traffic
   b2bua_.reset();            // relays closed; open CDR rows are marked interrupted at start-up
   if (media_engine_) media_engine_->stop();

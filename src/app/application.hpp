@@ -38,6 +38,8 @@ class EngineMediaRelayFactory;
 class AppMediaFactory;
 class EventBus;
 class CallTracker;
+class SubscriptionServer;
+class MwiNotifier;
 }
 namespace switchboard::media::rtp {
 class MediaEngine;
@@ -84,6 +86,9 @@ class Application : public api::CoreAccess {
   bool start_registrar();
   /// Media engine, router (dialplan), B2BUA and the CDR writer (issue 5).
   bool start_calls();
+  /// SUBSCRIBE/NOTIFY event subscriptions and MWI (issue 8).
+  bool start_subscriptions();
+  void apply_subscriptions(const config::Config& cfg);
   void apply_security(const config::Config& cfg);
   std::shared_ptr<const core::CredentialStore> build_credentials(const config::Config& cfg);
   void wait_for_signals();
@@ -148,6 +153,8 @@ class Application : public api::CoreAccess {
   std::unique_ptr<core::CallTracker> call_tracker_;
   std::vector<store::Extension> api_extensions_;  ///< core thread
   std::unique_ptr<api::ApiService> api_;
+  std::unique_ptr<core::SubscriptionServer> subscriptions_;  ///< issue 8
+  std::unique_ptr<core::MwiNotifier> mwi_;                   ///< after subscriptions_
   std::chrono::steady_clock::time_point started_;
   int reloads_ = 0;
 };
