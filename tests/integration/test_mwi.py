@@ -189,3 +189,43 @@ def test_baresip_mwi_module_gets_the_counts(switchboard_factory, workdir):
         assert wait_until(lambda: "message-summary subscription" in sb.proc.output(), 5)
     finally:
         phone.stop()
+
+
+def test_a_message_left_lights_the_lamp(switchboard_factory, workdir):
+    """The whole path: baresip 1002 (mwi module) is subscribed and sees 0/0;
+    1001 calls it, nobody answers, 1001 leaves a spoken message; 1002 gets a
+    NOTIFY with 1 new message."""
+    from calls_helpers import PW as CALL_PW
+    from harness.baresip import Baresip
+    from test_voicemail import messages, phone, speech_after_silence, start_vm_pbx
+
+    pbx = start_vm_pbx(switchboard_factory, "  no_answer_timeout: 2\n")
+    lamp = Baresip(workdir / "lamp", extra=["module mwi.so"])
+    # Added once ctrl_tcp listens, so no event is lost; it rings, nobody answers.
+    lamp.command("uanew", f"<sip:1002@127.0.0.1:{pbx.sip_port}>;auth_pass={CALL_PW['1002']};"
+                          "regint=60;answermode=manual")
+    # Speech from the start for about 30 s: whatever the greeting's length,
+    # speech follows the beep (no silence ends the recording early).
+    audio = speech_after_silence(workdir / "caller.wav", 0.5, " ".join(
+        ["Hello, this is Ada calling about the quarterly report and the budget."] * 6), 1.0)
+    caller = None
+    try:
+        first = lamp.wait_event("MWI_NOTIFY", timeout=20)
+        assert first is not None, lamp.proc.output() + pbx.proc.output()[-3000:]
+        assert "Voice-Message: 0/0 (0/0)" in first.get("param", ""), first
+        lamp.events = [e for e in lamp.events if e.get("type") != "MWI_NOTIFY"]
+        caller = phone(workdir, pbx, "1001", audio)
+        assert wait_until(lambda: len(pbx.get("/api/v1/registrations")[1]["registrations"]) >= 2,
+                          15)
+        caller.command("dial", f"sip:1002@127.0.0.1:{pbx.sip_port}")
+        assert caller.wait_event("CALL_ESTABLISHED", 20), caller.proc.output()[-3000:]
+        assert caller.wait_event("CALL_CLOSED", 45), caller.proc.output()[-3000:]
+        assert wait_until(lambda: messages(pbx, "1002"), 10), pbx.proc.output()[-3000:]
+        lit = lamp.wait_event("MWI_NOTIFY", timeout=15)
+        assert lit is not None, lamp.proc.output() + pbx.proc.output()[-3000:]
+        text = lit.get("param", "").replace("\r\n", "\n")
+        assert "Messages-Waiting: yes" in text and "Voice-Message: 1/0 (0/0)" in text, lit
+    finally:
+        if caller:
+            caller.stop()
+        lamp.stop()
