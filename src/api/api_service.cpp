@@ -196,6 +196,8 @@ void ApiService::add_routes() {
        .handler = [this](ApiRequest, Reply reply) { reply(json_response(200, openapi_)); }});
   add_auth_routes();
   add_core_routes();
+  add_call_control_routes();
+  add_lockout_routes();
   add_extension_routes();
   add_report_routes();
   add_voicemail_routes();

@@ -87,6 +87,8 @@ class ApiService {
   void add_routes();
   void add_auth_routes();
   void add_core_routes();
+  void add_call_control_routes();
+  void add_lockout_routes();
   void add_extension_routes();
   void add_report_routes();
   void add_events_endpoint();

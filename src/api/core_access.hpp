@@ -10,6 +10,7 @@
 
 #include "api/metrics.hpp"
 #include "api/presence.hpp"
+#include "common/result.hpp"
 
 namespace switchboard::api {
 
@@ -24,6 +25,15 @@ class CoreAccess {
   virtual nlohmann::json calls(const std::optional<std::string>& extension) = 0;
   /// Ends the active call with this (caller) Call-ID; false if there is none.
   virtual bool hangup(const std::string& call_id) = 0;
+  /// Click-to-dial (B2bua::originate): the call's id, or kNotFound (unknown
+  /// or unregistered `from`, no such `to`), kFailedPrecondition (not
+  /// allowed), kUnavailable (no media ports).
+  virtual Result<std::string> originate(const std::string& from, const std::string& to) = 0;
+  /// Music on hold toward `party` ("caller"/"callee") of an answered call,
+  /// and back: kNotFound (no such call), kFailedPrecondition (not answered,
+  /// already/not held).
+  virtual Status hold(const std::string& call_id, const std::string& party) = 0;
+  virtual Status resume(const std::string& call_id) = 0;
   /// The running configuration with every secret replaced by "********".
   virtual nlohmann::json config() = 0;
   /// Core counters for GET /metrics.

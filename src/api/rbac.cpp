@@ -37,6 +37,10 @@ const char* to_string(Permission p) {
       return "calls:read";
     case Permission::kCallsControl:
       return "calls:control";
+    case Permission::kCallsOriginate:
+      return "calls:originate";
+    case Permission::kVoicemailAdmin:
+      return "voicemail:admin";
     case Permission::kCdrRead:
       return "cdr:read";
     case Permission::kStatsRead:
@@ -79,9 +83,11 @@ bool allowed(Role role, Permission p) {
     case Permission::kVoicemailRead:
     case Permission::kVoicemailWrite:
     case Permission::kQueuesRead:
+    case Permission::kCallsOriginate:
       return true;
     // Operators and admins.
     case Permission::kCallsControl:
+    case Permission::kVoicemailAdmin:
     case Permission::kStatsRead:
     case Permission::kMetricsRead:
       return role == Role::kOperator || role == Role::kAdmin;

@@ -21,6 +21,8 @@ enum class Permission {
   kRegistrationsRead,
   kCallsRead,
   kCallsControl,
+  kCallsOriginate,  ///< click-to-dial; users from their own extension only
+  kVoicemailAdmin,  ///< PIN lockouts
   kCdrRead,
   kStatsRead,
   kConfigRead,

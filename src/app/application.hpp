@@ -107,6 +107,9 @@ class Application : public api::CoreAccess {
   nlohmann::json registrations(const std::optional<std::string>& extension) override;
   nlohmann::json calls(const std::optional<std::string>& extension) override;
   bool hangup(const std::string& call_id) override;
+  Result<std::string> originate(const std::string& from, const std::string& to) override;
+  Status hold(const std::string& call_id, const std::string& party) override;
+  Status resume(const std::string& call_id) override;
   nlohmann::json config() override;
   std::vector<api::MetricSample> metrics() override;
   void extensions_changed() override;

@@ -148,6 +148,21 @@ bool Application::hangup(const std::string& call_id) {
   return b2bua_ && b2bua_->hang_up(call_id, "api hangup");
 }
 
+Result<std::string> Application::originate(const std::string& from, const std::string& to) {
+  if (!b2bua_) return make_error(ErrorCode::kUnavailable, "calls are not running");
+  return b2bua_->originate(from, to);
+}
+
+Status Application::hold(const std::string& call_id, const std::string& party) {
+  if (!b2bua_) return make_error(ErrorCode::kUnavailable, "calls are not running");
+  return b2bua_->hold(call_id, party == "caller" ? core::MediaSide::kA : core::MediaSide::kB);
+}
+
+Status Application::resume(const std::string& call_id) {
+  if (!b2bua_) return make_error(ErrorCode::kUnavailable, "calls are not running");
+  return b2bua_->resume(call_id);
+}
+
 nlohmann::json Application::config() {
   const auto& c = *config_;
   nlohmann::json exts = nlohmann::json::array();

@@ -25,9 +25,15 @@ mail::MailServiceOptions mail_options(const config::Config& cfg) {
   o.smtp.port = vm.smtp.port;
   // voicemail.smtp.use_tls: TLS from the first byte on the SMTPS port
   // (465), STARTTLS (required, never optional) everywhere else.
+  // voicemail.smtp.security overrides that.
   o.smtp.security = !vm.smtp.use_tls      ? mail::SmtpSecurity::kNone
                     : vm.smtp.port == 465 ? mail::SmtpSecurity::kImplicitTls
                                           : mail::SmtpSecurity::kStartTls;
+  if (vm.smtp.security == "starttls") o.smtp.security = mail::SmtpSecurity::kStartTls;
+  if (vm.smtp.security == "tls") o.smtp.security = mail::SmtpSecurity::kImplicitTls;
+  if (vm.smtp.security == "none") o.smtp.security = mail::SmtpSecurity::kNone;
+  o.smtp.ca_file = vm.smtp.ca_file;
+  o.email.delete_after_email = vm.email.delete_after_email;
   o.smtp.username = vm.smtp.username;
   o.smtp.password = vm.smtp.password;
   o.email.from_address = vm.email.from_address;

@@ -45,6 +45,15 @@ bool Application::start_voicemail() {
     log::get("voicemail")->warn("{} message(s) recovered after a crash", *n);
   }
   b2bua_->set_app(core::TargetKind::kVoicemail, voicemail_->app_factory());
+  // voicemail.main_number reaches the IVR, which asks for the mailbox.
+  router_->add_hook("voicemail-main-number",
+                    [this](const core::RouteRequest& rq, core::RouteDecision& d) {
+                      const auto& main = config_->voicemail.main_number;
+                      if (main.empty() || rq.dialed != main) return core::HookResult::kContinue;
+                      d = core::RouteDecision{};
+                      d.kind = core::TargetKind::kVoicemail;
+                      return core::HookResult::kHandled;
+                    });
   log::get("voicemail")
       ->info("voicemail: {} mailbox(es) under {}", cfg.extensions.size(),
              cfg.voicemail.storage_path);

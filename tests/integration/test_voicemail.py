@@ -363,3 +363,13 @@ def test_three_wrong_pins_disconnect(switchboard_factory, workdir):
     assert any("wrong PIN" in ln for ln in lines), lines[-20:]
     for pin in ("1111", "2222", "3333", "4711"):
         assert not any(pin in ln for ln in lines), (pin, [ln for ln in lines if pin in ln])
+    # An operator clears the mailbox's failed logins through the API (issue 8 §4).
+    from api_client import Api
+    api = Api(pbx.http_port, pbx.token)
+    assert api.get("/api/v1/voicemail-lockouts").json == {"lockouts": []}  # 3 < lockout threshold
+    assert api.request("DELETE", "/api/v1/voicemail-lockouts/mailbox/1001").status == 204
+    failures = db_rows(pbx, "SELECT scope, subject FROM voicemail_login_failures")
+    assert ("mailbox", "1001") not in {(f["scope"], f["subject"]) for f in failures}, failures
+    r = api.request("DELETE", "/api/v1/voicemail-lockouts/mailbox/1001")
+    assert r.status == 404 and r.json["error"] == "not_found", r
+    assert api.request("DELETE", "/api/v1/voicemail-lockouts/planet/1001").status == 400

@@ -136,6 +136,10 @@ struct SmtpConfig {
   std::string host = "127.0.0.1";
   int port = 587;
   bool use_tls = true;
+  /// "auto" (use_tls: implicit TLS on 465, STARTTLS elsewhere; else none),
+  /// "starttls" (required), "tls" (implicit) or "none".
+  std::string security = "auto";
+  std::string ca_file;  ///< trust this CA instead of the system store
   std::string username;
   Secret password;
 };
@@ -146,6 +150,8 @@ struct EmailConfig {
   std::string subject_template = "New Voicemail from {caller_id} - {timestamp}";
   bool include_attachment = true;
   bool send_immediately = true;
+  /// Remove the message (and its WAV) once the mail server accepted it.
+  bool delete_after_email = false;
 };
 
 struct RemindersConfig {
@@ -166,6 +172,9 @@ struct VoicemailConfig {
   int max_message_duration = 180;
   bool email_notifications = false;
   int no_answer_timeout = 30;
+  /// A number that reaches the mailbox IVR, which asks for the mailbox
+  /// (besides `*` + extension); "" = none.
+  std::string main_number;
   IvrConfig ivr;
   SmtpConfig smtp;
   EmailConfig email;

@@ -33,6 +33,11 @@ void parse_voicemail(Section& s, VoicemailConfig& out) {
   s.integer("max_message_duration", out.max_message_duration, 1, 3600);
   s.boolean("email_notifications", out.email_notifications);
   s.integer("no_answer_timeout", out.no_answer_timeout, 1, 600);
+  if (s.str("main_number", out.main_number) &&
+      out.main_number.find_first_not_of("0123456789*#") != std::string::npos) {
+    s.context().error(s.mark_of("main_number"), s.path_of("main_number"),
+                      "expected digits, * or #");
+  }
   if (auto ivr = s.child("ivr"); ivr.present()) {
     ivr.boolean("enabled", out.ivr.enabled);
     ivr.str("prompts_path", out.ivr.prompts_path);
@@ -45,6 +50,13 @@ void parse_voicemail(Section& s, VoicemailConfig& out) {
     smtp.str("host", out.smtp.host, Need::kRequired);
     smtp.port("port", out.smtp.port);
     smtp.boolean("use_tls", out.smtp.use_tls);
+    if (smtp.str("security", out.smtp.security) && out.smtp.security != "auto" &&
+        out.smtp.security != "starttls" && out.smtp.security != "tls" &&
+        out.smtp.security != "none") {
+      smtp.context().error(smtp.mark_of("security"), smtp.path_of("security"),
+                           "expected auto, starttls, tls or none");
+    }
+    smtp.str("ca_file", out.smtp.ca_file);
     smtp.str("username", out.smtp.username);
     smtp.secret("password", out.smtp.password);
     smtp.finish_unknown_keys();
@@ -60,6 +72,7 @@ void parse_voicemail(Section& s, VoicemailConfig& out) {
     email.str("subject_template", out.email.subject_template);
     email.boolean("include_attachment", out.email.include_attachment);
     email.boolean("send_immediately", out.email.send_immediately);
+    email.boolean("delete_after_email", out.email.delete_after_email);
     email.finish_unknown_keys();
   }
   if (auto r = s.child("reminders"); r.present()) {

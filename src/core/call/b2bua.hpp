@@ -91,6 +91,11 @@ class B2bua {
   /// unknown or unregistered `from`, kFailedPrecondition (not allowed) or
   /// kNotFound when the dialplan refuses `to`, kUnavailable without ports.
   Result<std::string> originate(const std::string& from, const std::string& to);
+  /// Hold from the API (issue 9): the `held` party hears music on hold (the
+  /// relay; no re-INVITE), until resume(). kNotFound: no such call;
+  /// kFailedPrecondition: not answered yet, or already held.
+  Status hold(std::string_view call_id, MediaSide held);
+  Status resume(std::string_view call_id);
   /// Ends the call whose caller Call-ID is `call_id` as end_all() would
   /// (the API's hangup); false when there is no such call.
   bool hang_up(std::string_view call_id, const std::string& cause);
@@ -187,6 +192,7 @@ class B2bua {
 
   // Bookkeeping.
   Call* find(std::uint64_t id);
+  Call* find_by_call_id(std::string_view call_id);
   std::optional<LegRef> find_leg(std::string_view call_id, std::string_view local_tag) const;
   void index_leg(Call& call, MediaSide side, const std::string& call_id);
   void finish(Call& call, CallOutcome outcome, int status, Party side, std::string cause);

@@ -66,4 +66,39 @@ void B2bua::on_local_reoffer(Call& c, MediaSide from, const sip::ServerTransacti
   txn->respond(std::move(resp));
 }
 
+Call* B2bua::find_by_call_id(std::string_view call_id) {
+  for (auto& [id, call] : calls_) {
+    if (call->record.call_id == call_id && call->phase != CallPhase::kEnded) return call.get();
+  }
+  return nullptr;
+}
+
+Status B2bua::hold(std::string_view call_id, MediaSide held) {
+  Call* c = find_by_call_id(call_id);
+  if (!c) return make_error(ErrorCode::kNotFound, fmt::format("no active call {}", call_id));
+  if (c->phase != CallPhase::kAnswered || c->redirecting || c->app) {
+    return make_error(ErrorCode::kFailedPrecondition, "the call is not connected to two phones");
+  }
+  if (c->api_held) return make_error(ErrorCode::kFailedPrecondition, "the call is on hold");
+  if (auto st = c->relay->start_music(held, options_.moh_class); !st.ok()) {
+    log::get("call")->info("call {}: held without music: {}", c->record.call_id,
+                           st.error().message);
+  }
+  c->api_held = held;
+  events_.publish(CallEventKind::kHeld, c->record);
+  log::get("call")->info("call {}: side {} put on hold (API)", c->record.call_id, to_string(held));
+  return Status::Ok();
+}
+
+Status B2bua::resume(std::string_view call_id) {
+  Call* c = find_by_call_id(call_id);
+  if (!c) return make_error(ErrorCode::kNotFound, fmt::format("no active call {}", call_id));
+  if (!c->api_held) return make_error(ErrorCode::kFailedPrecondition, "the call is not on hold");
+  c->relay->stop_music(*c->api_held);
+  c->api_held.reset();
+  events_.publish(CallEventKind::kResumed, c->record);
+  log::get("call")->info("call {}: resumed (API)", c->record.call_id);
+  return Status::Ok();
+}
+
 }  // namespace switchboard::core

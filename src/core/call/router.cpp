@@ -15,9 +15,10 @@ RouteDecision Router::route(const RouteRequest& req) const {
   d.target = req.dialed;
   switch (d.kind) {
     case TargetKind::kNone:
+      // Hooks may still claim it (a voicemail main number outside every pattern).
       d.reject_status = 404;
       d.reason = "Not Found";
-      return d;
+      break;
     case TargetKind::kExtension:
       if (!exists_ || !exists_(req.dialed)) {
         d.reject_status = 404;

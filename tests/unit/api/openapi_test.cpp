@@ -22,6 +22,15 @@ class NoCore : public CoreAccess {
   nlohmann::json registrations(const std::optional<std::string>&) override { return {}; }
   nlohmann::json calls(const std::optional<std::string>&) override { return {}; }
   bool hangup(const std::string&) override { return false; }
+  Result<std::string> originate(const std::string&, const std::string&) override {
+    return make_error(ErrorCode::kUnavailable, "no core");
+  }
+  Status hold(const std::string&, const std::string&) override {
+    return make_error(ErrorCode::kUnavailable, "no core");
+  }
+  Status resume(const std::string&) override {
+    return make_error(ErrorCode::kUnavailable, "no core");
+  }
   nlohmann::json config() override { return {}; }
   std::vector<MetricSample> metrics() override { return {}; }
   void extensions_changed() override {}

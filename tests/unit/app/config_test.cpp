@@ -429,3 +429,34 @@ registrar:
 
 }  // namespace
 }  // namespace switchboard::app::config
+
+namespace switchboard::app::config {
+namespace {
+
+TEST(ConfigLoader, VoicemailMainNumberSmtpSecurityAndDeleteAfterEmail) {
+  auto defaults = load_string(kMinimal, "c.yml", env_from({}));
+  ASSERT_TRUE(defaults.ok()) << all_messages(defaults);
+  EXPECT_EQ(defaults.config->voicemail.main_number, "");
+  EXPECT_EQ(defaults.config->voicemail.smtp.security, "auto");
+  EXPECT_FALSE(defaults.config->voicemail.email.delete_after_email);
+  auto set = load_string(std::string(kMinimal) +
+                             "voicemail:\n  main_number: '8500'\n  smtp:\n    host: mx\n"
+                             "    security: tls\n    ca_file: /etc/ca.pem\n  email:\n"
+                             "    delete_after_email: true\n",
+                         "c.yml", env_from({}));
+  ASSERT_TRUE(set.ok()) << all_messages(set);
+  EXPECT_EQ(set.config->voicemail.main_number, "8500");
+  EXPECT_EQ(set.config->voicemail.smtp.security, "tls");
+  EXPECT_EQ(set.config->voicemail.smtp.ca_file, "/etc/ca.pem");
+  EXPECT_TRUE(set.config->voicemail.email.delete_after_email);
+  auto bad = load_string(std::string(kMinimal) +
+                             "voicemail:\n  main_number: 85x0\n  smtp:\n    host: mx\n"
+                             "    security: ssl\n",
+                         "c.yml", env_from({}));
+  ASSERT_FALSE(bad.ok());
+  EXPECT_THAT(all_messages(bad), HasSubstr("voicemail.main_number"));
+  EXPECT_THAT(all_messages(bad), HasSubstr("voicemail.smtp.security"));
+}
+
+}  // namespace
+}  // namespace switchboard::app::config

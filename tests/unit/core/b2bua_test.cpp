@@ -254,6 +254,21 @@ TEST_F(B2buaTest, HoldAndResumeAreAnsweredByThePbxWithMusicTowardTheHeldParty) {
   EXPECT_EQ(relay.configured[MediaSide::kA].remote_rtp, (sdp::RtpAddress{kA, 4100}));
 }
 
+TEST_F(B2buaTest, TheApiHoldsAPartyWithMusicAndResumes) {
+  ASSERT_FALSE(establish().empty());
+  EXPECT_EQ(b2bua.hold("nope", MediaSide::kB).error().code, ErrorCode::kNotFound);
+  const size_t mark = sent.size();
+  ASSERT_TRUE(b2bua.hold("call-1", MediaSide::kB).ok());
+  EXPECT_EQ(relays.logs.at(0)->music.at(MediaSide::kB), "default");
+  EXPECT_EQ(seen.back(), CallEventKind::kHeld);
+  EXPECT_EQ(b2bua.hold("call-1", MediaSide::kA).error().code, ErrorCode::kFailedPrecondition);
+  ASSERT_TRUE(b2bua.resume("call-1").ok());
+  EXPECT_EQ(relays.logs.at(0)->music.count(MediaSide::kB), 0u);
+  EXPECT_EQ(seen.back(), CallEventKind::kResumed);
+  EXPECT_EQ(b2bua.resume("call-1").error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(sent.size(), mark);  // no signalling at all
+}
+
 TEST_F(B2buaTest, TheCalleeHoldsWithInactiveAndTheCallerHearsMusic) {
   const std::string tag = establish();
   feed(from_caller("ACK", 1, tag), from_ip(kA));

@@ -1,0 +1,115 @@
+// Call control beyond hang-up (issue 9 §2): click-to-dial (originate) and
+// hold/resume. The B2BUA does the work on the core thread; a user may only
+// originate from their own extension.
+#include "api/api_service.hpp"
+
+namespace switchboard::api {
+
+namespace http = boost::beast::http;
+
+namespace {
+
+Response call_error(const Error& e) {
+  switch (e.code) {
+    case ErrorCode::kNotFound:
+      return json_error(404, "not_found", e.message);
+    case ErrorCode::kFailedPrecondition:
+      return json_error(409, "conflict", e.message);
+    case ErrorCode::kUnavailable:
+      return json_error(503, "unavailable", e.message);
+    default:
+      return json_error(400, "invalid", e.message);
+  }
+}
+
+}  // namespace
+
+void ApiService::add_call_control_routes() {
+  ObjectSchema originate{{
+      {.name = "from",
+       .required = true,
+       .pattern = "[0-9]{1,15}",
+       .max_length = 15,
+       .description = "The extension whose phones ring first"},
+      {.name = "to",
+       .required = true,
+       .pattern = "[0-9*#+]{1,32}",
+       .max_length = 32,
+       .description = "What that extension dials once it answers (dialplan and permissions apply)"},
+  }};
+  router_.add({
+      .method = http::verb::post,
+      .path = "/api/v1/calls",
+      .permission = Permission::kCallsOriginate,
+      .summary = "Click-to-dial: ring `from`, then connect it to `to`",
+      .tag = "calls",
+      .body = originate,
+      .success_status = 201,
+      .response_schema = {{"type", "object"},
+                          {"required", {"call_id"}},
+                          {"properties", {{"call_id", {{"type", "string"}}}}}},
+      .handler =
+          [this](ApiRequest r, Reply reply) {
+            const std::string from = r.body["from"];
+            const std::string to = r.body["to"];
+            if (auto scope = r.principal.scope(); scope && *scope != from) {
+              return reply(
+                  json_error(403, "forbidden", "users originate from their own extension"));
+            }
+            on_core(
+                [this, from, to] {
+                  auto id = core_access_.originate(from, to);
+                  if (!id.ok()) return call_error(id.error());
+                  return json_response(201, nlohmann::json{{"call_id", *id}});
+                },
+                std::move(reply));
+          },
+  });
+  ObjectSchema hold{{
+      {.name = "party",
+       .pattern = "caller|callee",
+       .max_length = 6,
+       .description = "Who hears music on hold (default: callee)"},
+  }};
+  router_.add({
+      .method = http::verb::post,
+      .path = "/api/v1/calls/{call_id}/hold",
+      .permission = Permission::kCallsControl,
+      .summary = "Put one party of an answered call on music on hold",
+      .tag = "calls",
+      .body = hold,
+      .success_status = 204,
+      .response_schema = nullptr,
+      .handler =
+          [this](ApiRequest r, Reply reply) {
+            const std::string party = r.body.value("party", "callee");
+            on_core(
+                [this, id = r.path.at("call_id"), party] {
+                  if (auto st = core_access_.hold(id, party); !st.ok())
+                    return call_error(st.error());
+                  return text_response(204, "", "text/plain");
+                },
+                std::move(reply));
+          },
+  });
+  router_.add({
+      .method = http::verb::post,
+      .path = "/api/v1/calls/{call_id}/resume",
+      .permission = Permission::kCallsControl,
+      .summary = "Take a call off hold",
+      .tag = "calls",
+      .success_status = 204,
+      .response_schema = nullptr,
+      .handler =
+          [this](ApiRequest r, Reply reply) {
+            on_core(
+                [this, id = r.path.at("call_id")] {
+                  if (auto st = core_access_.resume(id); !st.ok()) return call_error(st.error());
+                  return text_response(204, "", "text/plain");
+                },
+                std::move(reply));
+          },
+  });
+}
+
+}  // namespace switchboard::api
