@@ -289,7 +289,7 @@ void ApiService::add_voicemail_routes() {
                   }
                   auto now = repo.get(id);
                   if (!now) return store_error_response(now.error());
-                  if (read) {
+                  if (read || folder) {  // MWI follows either
                     publish(core::Event{core::EventType::kVoicemailRead,
                                         {mailbox},
                                         {{"mailbox", mailbox},

@@ -356,6 +356,16 @@ bool Application::start_subscriptions() {
     }
     return true;
   });
+  // Messages marked or deleted through the API change the counts too.
+  core::EventFilter api_changes;
+  api_changes.types = {core::EventType::kVoicemailRead, core::EventType::kVoicemailDeleted};
+  events_->subscribe(api_changes, [this](const std::shared_ptr<const std::string>& json) {
+    auto e = nlohmann::json::parse(*json, nullptr, false);
+    if (voicemail_ && !e.is_discarded()) {
+      voicemail_->counts_changed(e["data"].value("mailbox", std::string()));
+    }
+    return true;
+  });
   // Every change of a mailbox's counts (message left, heard, saved, deleted).
   if (voicemail_) {
     voicemail_->on_counts_changed(

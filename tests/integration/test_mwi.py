@@ -3,6 +3,7 @@ message-summary (RFC 6665/3842) with digest auth against the real binary and
 checks every NOTIFY; counts come from voicemail rows in the SQLite store; a
 phone that never subscribes gets unsolicited NOTIFYs when the config asks."""
 import re
+import time
 import sqlite3
 from pathlib import Path
 
@@ -229,3 +230,48 @@ def test_a_message_left_lights_the_lamp(switchboard_factory, workdir):
         if caller:
             caller.stop()
         lamp.stop()
+
+
+def test_messages_changed_through_the_api_update_the_lamp(switchboard_factory, workdir):
+    """Issue 8 §6 "on every change": a message marked read (moved to saved)
+    and one deleted through the REST API each bring a NOTIFY with the new
+    counts to the subscribed baresip."""
+    from api_client import Api
+    from harness.baresip import Baresip
+
+    sb = start_pbx(switchboard_factory, "security:\n  digest_algorithms: [MD5]\n")
+    add_messages(sb, "1001", "new", 2)
+    api = Api(sb.http_port, sb.token)
+    ids = [m["id"] for m in api.get("/api/v1/voicemail/1001/messages").json["messages"]]
+    assert len(ids) == 2, ids
+    phone = Baresip(workdir / "baresip", extra=["module mwi.so"])
+
+    def summary_with(text, timeout=10):
+        """The first NOTIFY body carrying `text` (earlier ones may repeat the
+        previous counts: the initial NOTIFY of a refresh)."""
+        seen = []
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            ev = phone.wait_event("MWI_NOTIFY", timeout=max(0.1, deadline - time.monotonic()))
+            if ev is None:
+                break
+            phone.events.remove(ev)  # wait_event() returns the first one it kept
+            body = ev.get("param", "").replace("\r\n", "\n")
+            if text in body:
+                return body
+            seen.append(body)
+        raise AssertionError((text, seen[-5:], sb.proc.output()[-3000:]))
+
+    try:
+        phone.command("uanew",
+                      f"<sip:1001@127.0.0.1:{sb.sip_port}>;auth_pass={PW['1001']};regint=600")
+        summary_with("Voice-Message: 2/0 (0/0)", 20)
+        r = api.request("PATCH", f"/api/v1/voicemail/1001/messages/{ids[0]}",
+                        body={"read": True, "folder": "saved"})
+        assert r.status == 200, r
+        summary_with("Voice-Message: 1/1 (0/0)")
+        assert api.request("DELETE", f"/api/v1/voicemail/1001/messages/{ids[1]}").status == 204
+        text = summary_with("Voice-Message: 0/1 (0/0)")
+        assert "Messages-Waiting: no" in text, text
+    finally:
+        phone.stop()
