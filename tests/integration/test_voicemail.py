@@ -373,3 +373,23 @@ def test_three_wrong_pins_disconnect(switchboard_factory, workdir):
     r = api.request("DELETE", "/api/v1/voicemail-lockouts/mailbox/1001")
     assert r.status == 404 and r.json["error"] == "not_found", r
     assert api.request("DELETE", "/api/v1/voicemail-lockouts/planet/1001").status == 400
+
+
+def test_main_number_reaches_the_callers_mailbox(switchboard_factory, workdir):
+    """voicemail.main_number (issue 8 §3): 1003 dials the main number — a
+    number outside every dialplan pattern — from its own phone, so only its
+    PIN is asked (RFC 4733), and it is logged into mailbox 1003."""
+    pbx = start_vm_pbx(switchboard_factory, "  main_number: '555'\n")
+    c = phone(workdir, pbx, "1003", write_pcm(workdir / "quiet.wav", [0.0] * RATE * 30))
+    try:
+        assert wait_until(lambda: registered(pbx, 1), 15)
+        c.command("dial", f"sip:555@127.0.0.1:{pbx.sip_port}")
+        assert c.wait_event("CALL_ESTABLISHED", 15), c.proc.output()[-3000:]
+        time.sleep(4.5)
+        send_digits(c, "9753#")
+        assert wait_until(lambda: "mailbox 1003: login" in pbx.proc.output(), 8), \
+            pbx.proc.output()[-3000:]
+        c.command("hangup")
+    finally:
+        c.stop()
+    assert "voicemail application (dialed)" in pbx.proc.output()
