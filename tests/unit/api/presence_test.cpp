@@ -98,6 +98,15 @@ class Core : public CoreAccess {
     return out;
   }
   bool hangup(const std::string&) override { return false; }
+  Result<std::string> originate(const std::string&, const std::string&) override {
+    return make_error(ErrorCode::kUnavailable, "no calls here");
+  }
+  Status hold(const std::string&, const std::string&) override {
+    return make_error(ErrorCode::kUnavailable, "no calls here");
+  }
+  Status resume(const std::string&) override {
+    return make_error(ErrorCode::kUnavailable, "no calls here");
+  }
   nlohmann::json config() override { return {}; }
   std::vector<MetricSample> metrics() override { return {}; }
   void extensions_changed() override {}
