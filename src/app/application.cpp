@@ -267,6 +267,7 @@ static core::B2buaOptions b2bua_options(const config::Config& cfg) {
   o.domain = srv.effective_sip_domain();
   o.user_agent = fmt::format("Switchboard/{}", kVersion);
   o.require_authentication = cfg.security.require_authentication;
+  o.pbx_hold = cfg.features.music_on_hold;
   return o;
 }
 

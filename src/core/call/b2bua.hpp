@@ -42,6 +42,10 @@ struct B2buaOptions {
   std::uint32_t min_session_expires = 90;  ///< RFC 4028 Min-SE
   bool require_authentication = true;
   std::string moh_class;  ///< music on hold for held parties ("" = the default class)
+  /// Hold/resume re-offers are answered by the PBX with music on hold toward
+  /// the held party (features.music_on_hold); false: passed to the other
+  /// phone like any re-offer (phones play their own hold tone).
+  bool pbx_hold = true;
 };
 
 struct CallerProfile {

@@ -86,7 +86,7 @@ void B2bua::on_reoffer(Call& c, MediaSide from, const sip::ServerTransactionPtr&
     return reject(txn, rj.status, "Not Acceptable Here",
                   fmt::format("{} switchboard \"{}\"", rj.warning_code, rj.warning_text));
   }
-  if (sdp::is_hold(*offer) || x.state() == LegState::kHeld) {
+  if (options_.pbx_hold && (sdp::is_hold(*offer) || x.state() == LegState::kHeld)) {
     return on_local_reoffer(c, from, txn, std::move(*offer));  // hold / resume: music, no re-INVITE
   }
   if (!y.dialog) return reject(txn, 500, "Server Internal Error");

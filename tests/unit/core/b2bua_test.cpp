@@ -254,6 +254,24 @@ TEST_F(B2buaTest, HoldAndResumeAreAnsweredByThePbxWithMusicTowardTheHeldParty) {
   EXPECT_EQ(relay.configured[MediaSide::kA].remote_rtp, (sdp::RtpAddress{kA, 4100}));
 }
 
+TEST_F(B2buaTest, WithoutPbxHoldAHoldReInviteIsPassedToTheOtherPhone) {
+  auto o = options();
+  o.pbx_hold = false;  // features.music_on_hold: false
+  b2bua.set_options(o);
+  const std::string tag = establish();
+  feed(from_caller("ACK", 1, tag), from_ip(kA));
+  feed(from_caller("INVITE", 2, tag, sdp_body(kA, 4000, "sendonly")), from_ip(kA));
+  auto reinvite = last_request(kB1, "INVITE");
+  ASSERT_TRUE(reinvite);
+  EXPECT_NE(reinvite->body().find("a=sendonly"), std::string::npos);
+  feed(answer(*reinvite, 200, "b1", sdp_body(kB1, 5000, "recvonly"), kB1), from_ip(kB1));
+  auto ok = last_response(kA, 200);
+  ASSERT_TRUE(ok);
+  EXPECT_NE(ok->body().find("a=recvonly"), std::string::npos);
+  EXPECT_EQ(relays.logs.at(0)->music.count(MediaSide::kB), 0u);
+  EXPECT_EQ(seen.back(), CallEventKind::kHeld);
+}
+
 TEST_F(B2buaTest, TheApiHoldsAPartyWithMusicAndResumes) {
   ASSERT_FALSE(establish().empty());
   EXPECT_EQ(b2bua.hold("nope", MediaSide::kB).error().code, ErrorCode::kNotFound);
