@@ -1,15 +1,16 @@
 #include "app/application.hpp"
 
-#include <csignal>
+#include <fmt/format.h>
 
 #include <boost/asio/post.hpp>
-#include <fmt/format.h>
+#include <csignal>
 #include <nlohmann/json.hpp>
 
 #include "api/api_service.hpp"
 #include "app/config/loader.hpp"
 #include "app/logging_setup.hpp"
 #include "app/version.hpp"
+#include "common/log.hpp"
 #include "core/call/b2bua.hpp"
 #include "core/call/engine_app_media.hpp"
 #include "core/call/engine_media_relay.hpp"
@@ -25,7 +26,6 @@
 #include "core/subscriptions/mwi_notifier.hpp"
 #include "core/subscriptions/store_counts.hpp"
 #include "core/subscriptions/subscription_server.hpp"
-#include "common/log.hpp"
 #include "features/cdr/cdr_writer.hpp"
 #include "features/mail/mail_service.hpp"
 #include "features/voicemail/service.hpp"
@@ -110,8 +110,8 @@ bool Application::start_services() {
 
   if (!start_api()) return false;
 
-  logger->info("Switchboard {} started: {} extension(s), store {}", kVersion,
-               cfg.extensions.size(), describe_store(cfg.database));
+  logger->info("Switchboard {} started: {} extension(s), store {}", kVersion, cfg.extensions.size(),
+               describe_store(cfg.database));
   for (const auto& l : sip_->listening()) logger->info("SIP listening on {}", l);
   logger->info("HTTP API listening on {}://{}:{}", api_->tls() ? "https" : "http", cfg.api.host,
                api_->port());
@@ -192,7 +192,8 @@ bool Application::start_registrar() {
     dopts.algorithms.push_back(a == "SHA-256" ? sip::DigestAlgorithm::kSha256
                                               : sip::DigestAlgorithm::kMd5);
   }
-  dopts.secret = sip::random_hex(32);  // per process: nonces of a previous run are just re-challenged
+  dopts.secret =
+      sip::random_hex(32);  // per process: nonces of a previous run are just re-challenged
   digest_ = std::make_unique<sip::DigestServer>(dopts, [this] {
     return std::chrono::duration_cast<std::chrono::seconds>(timers_.now().time_since_epoch())
         .count();
@@ -232,8 +233,10 @@ bool Application::start_registrar() {
   // Bindings of extensions removed from the config while we were down go.
   std::vector<core::Binding> keep;
   for (auto& b : *loaded) {
-    if (credentials_->contains(b.aor)) keep.push_back(std::move(b));
-    else binding_sink_->remove(b.aor, b.key);
+    if (credentials_->contains(b.aor))
+      keep.push_back(std::move(b));
+    else
+      binding_sink_->remove(b.aor, b.key);
   }
   const size_t restored = keep.size();
   registrar_->restore(std::move(keep));
@@ -244,8 +247,8 @@ bool Application::start_registrar() {
       timers_, *registrar_, keepalive_options(cfg.registrar),
       core::make_sip_pinger(sip_->transactions(), sip_->transport(),
                             fmt::format("<sip:keepalive@{}>", realm)));
-  log::get("registrar")->info("realm \"{}\", {} binding(s) restored from the store", realm,
-                              restored);
+  log::get("registrar")
+      ->info("realm \"{}\", {} binding(s) restored from the store", realm, restored);
   return true;
 }
 
@@ -257,9 +260,9 @@ static core::DialplanPatterns dialplan_patterns(const config::DialplanConfig& d)
 static core::B2buaOptions b2bua_options(const config::Config& cfg) {
   core::B2buaOptions o;
   const auto& srv = cfg.server;
-  o.media.address = !srv.external_ip.empty()                                ? srv.external_ip
+  o.media.address = !srv.external_ip.empty()                            ? srv.external_ip
                     : srv.sip_host == "0.0.0.0" || srv.sip_host == "::" ? "127.0.0.1"
-                                                                          : srv.sip_host;
+                                                                        : srv.sip_host;
   o.media.rtp_ports.first = static_cast<uint16_t>(srv.rtp_port_range_start);
   o.media.rtp_ports.last = static_cast<uint16_t>(srv.rtp_port_range_end);
   o.no_answer_timeout = std::chrono::seconds(cfg.voicemail.no_answer_timeout);
@@ -344,9 +347,8 @@ bool Application::start_subscriptions() {
       *subscriptions_, sip_->transactions(), *registrar_, is_extension,
       core::make_store_counts_lookup(*db_, workers_.get_executor(), core_.get_executor()),
       core::MwiOptions{cfg.server.effective_sip_domain(), cfg.voicemail.mwi.unsolicited_notify});
-  sip_->handle("SUBSCRIBE", [this](const sip::ServerTransactionPtr& txn) {
-    subscriptions_->on_subscribe(txn);
-  });
+  sip_->handle("SUBSCRIBE",
+               [this](const sip::ServerTransactionPtr& txn) { subscriptions_->on_subscribe(txn); });
   // Phones that expect unsolicited MWI hear the counts when they register.
   core::EventFilter registrations;
   registrations.types = {core::EventType::kRegistration};
@@ -488,23 +490,23 @@ void Application::sync_extensions() {
 
 void Application::shutdown() {
   signals_.cancel();
-  if (api_) api_->stop();  // no new requests
+  if (api_) api_->stop();                   // no new requests
   if (b2bua_) b2bua_->end_all("shutdown");  // BYE/503 out, CDR rows completed
   if (subscriptions_) subscriptions_->terminate_all("deactivated");  // final NOTIFYs (issue 8)
-  if (sip_) sip_->stop();    // no new SIP traffic
-  b2bua_.reset();            // relays closed; open CDR rows are marked interrupted at start-up
+  if (sip_) sip_->stop();                                            // no new SIP traffic
+  b2bua_.reset();  // relays closed; open CDR rows are marked interrupted at start-up
   if (media_engine_) media_engine_->stop();
-  stop_mail();               // no new SMTP rounds (issue 8 §5)
-  workers_.join();           // in-flight blocking work (DB writes) completes
+  stop_mail();      // no new SMTP rounds (issue 8 §5)
+  workers_.join();  // in-flight blocking work (DB writes) completes
   if (binding_sink_) binding_sink_->drain_blocking();  // the last registrations too
-  db_.reset();               // closes the store cleanly (SQLite WAL checkpoint)
+  db_.reset();  // closes the store cleanly (SQLite WAL checkpoint)
   log::flush_all();
   core_.stop();
 }
 
 std::string Application::status_json() const {
-  auto uptime = std::chrono::duration_cast<std::chrono::seconds>(
-      std::chrono::steady_clock::now() - started_);
+  auto uptime =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started_);
   nlohmann::json sip = nlohmann::json::array();
   if (sip_) {
     for (const auto& l : sip_->listening()) sip.push_back(l);
