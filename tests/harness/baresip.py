@@ -25,6 +25,9 @@ class Baresip:
         (self.dir / "rec").mkdir(exist_ok=True)
         self.sip_port = free_port("both")
         self.ctrl_port = free_port()
+        # baresip opens its TLS listener on sip_port + 1: keep ctrl_tcp off it.
+        while self.ctrl_port in (self.sip_port, self.sip_port + 1):
+            self.ctrl_port = free_port()
         rtp = free_port("udp")
         audio = audio or make_tone_wav(self.dir / "in.wav")
         lines = [
