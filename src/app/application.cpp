@@ -318,7 +318,7 @@ bool Application::start_calls() {
         return std::nullopt;
       },
       store::system_now, b2bua_options(cfg));
-  for (const char* m : {"INVITE", "BYE", "UPDATE", "INFO", "MESSAGE"}) {
+  for (const char* m : {"INVITE", "BYE", "UPDATE", "INFO", "MESSAGE", "REFER"}) {
     sip_->handle(m, [this](const sip::ServerTransactionPtr& txn) { b2bua_->on_request(txn); });
   }
   sip_->set_dialog_user(b2bua_->dialog_user());

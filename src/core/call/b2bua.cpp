@@ -135,6 +135,7 @@ bool B2bua::session_timer_check(const sip::ServerTransactionPtr& txn, std::uint3
 void B2bua::on_new_invite(const sip::ServerTransactionPtr& txn) {
   const sip::Message& req = txn->request();
   auto log = log::get("call");
+  if (on_invite_replaces(txn)) return;
   const std::string call_id(req.value(sip::HeaderId::kCallId).value_or(""));
   auto caller = caller_of(*txn);
   std::optional<CallerProfile> profile;
@@ -294,7 +295,7 @@ void B2bua::start_forks(Call& c, const std::vector<const Binding*>& contacts,
     m.add_header(sip::HeaderId::kCallId, c.b_call_id);
     m.add_header(sip::HeaderId::kCSeq, "1 INVITE");
     m.add_header(sip::HeaderId::kContact, contact_for(b->protocol));
-    m.add_header(sip::HeaderId::kAllow, "INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE, INFO, MESSAGE");
+    m.add_header(sip::HeaderId::kAllow, kAllowedMethods);
     m.add_header(sip::HeaderId::kUserAgent, options_.user_agent);
     sip::set_body(m, "application/sdp", body);
 

@@ -19,6 +19,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
 
 #include "common/timers.hpp"
 #include "core/call/app_media.hpp"
@@ -28,6 +29,7 @@
 #include "core/call/router.hpp"
 #include "core/registrar/registrar.hpp"
 #include "sdp/media_config.hpp"
+#include "sip/dialog_headers.hpp"
 #include "sip/transaction/transaction_layer.hpp"
 #include "store/time.hpp"
 
@@ -56,6 +58,10 @@ struct CallerProfile {
 struct B2buaStats {
   std::uint64_t calls = 0, answered = 0, rejected = 0, active = 0;
 };
+
+/// The methods every dialog of ours accepts (Allow).
+inline constexpr const char* kAllowedMethods =
+    "INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE, INFO, MESSAGE, REFER, NOTIFY";
 
 class B2bua {
  public:
@@ -100,6 +106,14 @@ class B2bua {
   /// kFailedPrecondition: not answered yet, or already held.
   Status hold(std::string_view call_id, MediaSide held);
   Status resume(std::string_view call_id);
+  /// Blind transfer from the API: the party on side `stays` keeps the call
+  /// and hears ringback while `target` rings (dialed as the other party
+  /// would dial it); when it answers, the other party is released (BYE). A
+  /// target that fails or does not answer returns the call as it was.
+  /// kNotFound: no such call or target; kFailedPrecondition: not answered,
+  /// already changing, `stays` is an application, or the target is not
+  /// allowed; kUnavailable: the target is not reachable.
+  Status transfer(std::string_view call_id, MediaSide stays, const std::string& target);
   /// Ends the call whose caller Call-ID is `call_id` as end_all() would
   /// (the API's hangup); false when there is no such call.
   bool hang_up(std::string_view call_id, const std::string& cause);
@@ -124,6 +138,7 @@ class B2bua {
   struct LegRef {
     std::uint64_t call = 0;
     MediaSide side = MediaSide::kA;
+    bool transferrer = false;  ///< the leg waiting in Call::transfer
   };
 
   // b2bua.cpp: a new call.
@@ -176,6 +191,38 @@ class B2bua {
   void on_originate_failed(std::uint64_t id, size_t fork, int status, std::string reason);
   void on_app_reoffer(Call& call, const sip::ServerTransactionPtr& txn);
   bool app_busy(const Call& call) const { return call.app && call.app->state != AppState::kEnded; }
+
+  // b2bua_transfer.cpp: blind transfer (REFER, API), its outcome.
+  void on_refer(Call& call, MediaSide from, const sip::ServerTransactionPtr& txn);
+  /// {0, ""} when started, else the SIP status and reason it failed with.
+  std::pair<int, std::string> start_blind_transfer(Call& call, MediaSide transferrer,
+                                                   const std::string& target, bool by_refer,
+                                                   std::string kind);
+  void transfer_answered(Call& call);
+  void transfer_failed(Call& call, int status, std::string reason);
+  void restore_transferrer(Call& call);
+  void on_transferrer_request(Call& call, const sip::ServerTransactionPtr& txn);
+  void notify_refer(Leg& leg, int status, std::string_view reason, bool final);
+  void bye_leg(Leg& leg);
+  /// The caller transfers: its leg goes to side B (SwappedRelay).
+  void swap_sides(Call& call);
+  static std::string leg_call_id(const Call& call, MediaSide side);
+  static std::string number_of(const Call& call, MediaSide side);
+
+  // b2bua_replaces.cpp: attended transfer, INVITE with Replaces.
+  void refer_with_replaces(Call& cr, MediaSide sr, const sip::ServerTransactionPtr& txn,
+                           const sip::Replaces& replaces);
+  /// Re-INVITEs the leg on `src_side` of call `src_id` toward the relay of
+  /// call `dst_id` at `dst_side`; on 2xx it takes that side's place. The
+  /// outcome goes as NOTIFY to the REFER's leg (`refer_call`, `refer_side`).
+  void relocate(std::uint64_t src_id, MediaSide src_side, std::uint64_t dst_id, MediaSide dst_side,
+                std::uint64_t refer_call, MediaSide refer_side);
+  void join_moved_leg(Call& src, MediaSide src_side, Call& dst, MediaSide dst_side,
+                      const sdp::LegMedia& media, const std::string& kind);
+  /// True when `txn` is an INVITE with Replaces (handled here).
+  bool on_invite_replaces(const sip::ServerTransactionPtr& txn);
+  sdp::MediaConfig media_config_for(const std::string& codec) const;
+  void after_join(Call& call);
 
   // b2bua_dialog.cpp: established calls.
   void on_in_dialog(const sip::ServerTransactionPtr& txn);

@@ -25,6 +25,7 @@ void B2bua::on_in_dialog(const sip::ServerTransactionPtr& txn) {
   if (!c || c->phase == CallPhase::kEnded) {
     return reject(txn, 481, "Call/Transaction Does Not Exist");
   }
+  if (ref->transferrer) return on_transferrer_request(*c, txn);
   Leg& leg = c->leg(ref->side);
   if (leg.dialog) {
     if (auto st = leg.dialog->on_request(req); !st.ok()) {
@@ -35,6 +36,10 @@ void B2bua::on_in_dialog(const sip::ServerTransactionPtr& txn) {
   if (method == "BYE") return on_bye(*c, ref->side, txn);
   if (c->phase != CallPhase::kAnswered) {
     // Early-dialog requests (UPDATE, INFO before the answer) are not relayed.
+    return reject(txn, 491, "Request Pending");
+  }
+  if (method == "REFER") return on_refer(*c, ref->side, txn);
+  if (c->moving && (method == "INVITE" || method == "UPDATE")) {
     return reject(txn, 491, "Request Pending");
   }
   if ((c->app || c->redirecting) && ref->side == MediaSide::kA &&
@@ -241,7 +246,7 @@ void B2bua::on_ack(const sip::Message& ack, const sip::Source&) {
   auto to = sip::get_to(ack);
   if (!to.ok() || !to->tag()) return;
   auto ref = find_leg(ack.value(sip::HeaderId::kCallId).value_or(""), *to->tag());
-  if (!ref) return;
+  if (!ref || ref->transferrer) return;
   if (Call* c = find(ref->call)) {
     if (auto& r = c->leg(ref->side).retransmitter) r->acked();
   }
@@ -308,6 +313,7 @@ MediaLatch B2bua::latch_for(const sip::Destination& peer, const sdp::StreamParam
 
 void B2bua::configure_media(Call& c, const sdp::LegMedia& media, MediaSide side,
                             const sip::Destination& peer) {
+  c.side_media[side == MediaSide::kA ? 0 : 1] = media;
   for (const auto& s : media) {
     if (!s.active || s.media != "audio") continue;
     if (auto st = c.relay->configure(side, s, latch_for(peer, s)); !st.ok()) {
@@ -353,11 +359,23 @@ void B2bua::finish(Call& c, CallOutcome outcome, int status, Party side, std::st
   }
   end_app(c, /*keep_media=*/false);
   if (c.app && c.app->media && c.app->keep_media) c.app->media->close();  // a redirect's ringback
+  if (c.transfer) {
+    Transfer& t = *c.transfer;
+    if (t.no_answer_timer) timers_.cancel(t.no_answer_timer);
+    t.no_answer_timer = 0;
+    if (!t.transferrer_gone && t.stage == Transfer::Stage::kRinging) {
+      if (t.by_refer) notify_refer(t.transferrer, 487, "Request Terminated", true);
+      bye_leg(t.transferrer);
+    }
+    by_dialog_.erase(dialog_key(t.transferrer_call_id, t.transferrer.local_tag()));
+  }
   c.a.on(LegEvent::kEnd);
   c.b.on(LegEvent::kEnd);
   if (c.invite_a) by_invite_.erase(c.invite_a->key());
   by_dialog_.erase(dialog_key(c.record.call_id, c.a.local_tag()));
   by_dialog_.erase(dialog_key(c.b_call_id, c.b.local_tag()));
+  by_dialog_.erase(dialog_key(leg_call_id(c, MediaSide::kA), c.a.local_tag()));
+  by_dialog_.erase(dialog_key(leg_call_id(c, MediaSide::kB), c.b.local_tag()));
   events_.publish(CallEventKind::kEnded, c.record);
   log::get("call")->info("call {} ended: {} ({}, {})", c.record.call_id, to_string(outcome),
                          c.record.hangup_cause, to_string(side));

@@ -115,8 +115,7 @@ void B2bua::answer_caller(Call& c, const sdp::SessionDescription& answer_a) {
   const std::string contact = contact_for(c.a.peer.protocol);
   auto resp = sip::make_response(c.invite_a->request(), 200, "OK", c.a.local_tag());
   resp.add_header(sip::HeaderId::kContact, contact);
-  resp.add_header(sip::HeaderId::kAllow,
-                  "INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE, INFO, MESSAGE");
+  resp.add_header(sip::HeaderId::kAllow, kAllowedMethods);
   if (c.session_expires) {
     resp.add_header(sip::HeaderId::kSessionExpires,
                     fmt::format("{};refresher=uac", c.session_expires));
@@ -170,6 +169,11 @@ void B2bua::on_fork_final(std::uint64_t id, size_t fork, int status, std::string
       if (!c->forks[i].done) return;
     }
     const Fork& f = c->forks[fork];
+    if (c->transfer) {
+      return transfer_failed(
+          *c, f.status,
+          f.reason.empty() ? std::string(sip::default_reason_phrase(f.status)) : f.reason);
+    }
     return end_call(
         *c, Party::kCallee,
         fmt::format("redirect to {} failed: {} {}", c->record.callee, f.status, f.reason));

@@ -58,6 +58,29 @@ struct AppAttachment {
   TimerId ending_timer = 0;
 };
 
+/// A blind transfer in progress (b2bua_transfer.cpp): side B is being
+/// re-targeted while the transferrer's leg waits here, so the transferee can
+/// go back to it when the target fails.
+///
+///   kRinging ─target answers→ done (NOTIFY 200, transferrer released)
+///      └─fails / no answer→ back to the transferrer (NOTIFY failure), or,
+///        when it already hung up, kRecall: its phones ring for the
+///        transferee ─fails→ the call ends.
+struct Transfer {
+  explicit Transfer(Leg leg) : transferrer(std::move(leg)) {}
+  enum class Stage { kRinging, kRecall };
+  Stage stage = Stage::kRinging;
+  Leg transferrer;                  ///< its dialog (for NOTIFYs) and media
+  std::string transferrer_call_id;  ///< its dialog's Call-ID (the index key)
+  std::string transferrer_number;   ///< its extension (permissions, recall)
+  sdp::LegMedia transferrer_media;  ///< to restore the relay's side B
+  bool transferrer_gone = false;    ///< it sent BYE
+  bool by_refer = true;             ///< REFER: progress goes to it as NOTIFY sipfrag
+  std::string kind = "blind";       ///< TransferStep::kind
+  std::string target;               ///< what was dialed
+  TimerId no_answer_timer = 0;
+};
+
 struct Call {
   Call(std::uint64_t id_, Leg a_, Leg b_) : id(id_), a(std::move(a_)), b(std::move(b_)) {}
 
@@ -87,6 +110,16 @@ struct Call {
   std::size_t redirect_forks_from = 0;
   sdp::SessionDescription redirect_offer;       ///< what those forks were offered
   std::vector<std::string> retired_b_call_ids;  ///< B Call-IDs of earlier targets
+  std::optional<Transfer> transfer;             ///< a blind transfer in progress
+  /// What each side's remote last described as configured into the relay
+  /// (index MediaSide), to restore a side after a failed transfer.
+  std::optional<sdp::LegMedia> side_media[2];
+  /// A transfer swapped the relay's sides (the relay is a SwappedRelay and
+  /// its dead-peer reports name the other side).
+  bool sides_swapped = false;
+  /// A leg of this call is being re-INVITEd into (or out of) another call
+  /// (attended transfer): other changes wait (491).
+  bool moving = false;
 };
 
 }  // namespace switchboard::core

@@ -46,6 +46,8 @@ const char* to_string(CallEventKind k) {
       return "call.held";
     case CallEventKind::kResumed:
       return "call.resumed";
+    case CallEventKind::kTransferred:
+      return "call.transferred";
     case CallEventKind::kEnded:
       return "call.ended";
   }
@@ -58,6 +60,16 @@ nlohmann::json to_json(const CallEvent& e) {
                       {"caller", c.caller},         {"callee", c.callee},
                       {"dialed", c.dialed},         {"start", store::to_iso(c.start)}};
   if (c.answer) j["answer"] = store::to_iso(*c.answer);
+  if (!c.transfers.empty()) {
+    auto& steps = j["transfers"] = nlohmann::json::array();
+    for (const auto& t : c.transfers) {
+      steps.push_back({{"kind", t.kind},
+                       {"by", t.by},
+                       {"from", t.from},
+                       {"to", t.to},
+                       {"at", store::to_iso(t.at)}});
+    }
+  }
   if (e.kind == CallEventKind::kEnded) {
     j["end"] = store::to_iso(c.end);
     j["outcome"] = to_string(c.outcome);

@@ -21,6 +21,15 @@ enum class Party { kNone, kCaller, kCallee, kSystem };
 const char* to_string(CallOutcome o);
 const char* to_string(Party p);
 
+/// One transfer of a call (issue 7 §2): who moved whom where.
+struct TransferStep {
+  std::string kind;  ///< "blind", "attended", "replaces" (INVITE with Replaces), "api"
+  std::string by;    ///< the transferrer (extension), or "api"
+  std::string from;  ///< the party that left
+  std::string to;    ///< the party that took its place
+  store::Timestamp at{};
+};
+
 /// What a call is and has been, carried by every event (the CDR's fields).
 struct CallRecord {
   std::string call_id;  ///< the caller's Call-ID
@@ -35,9 +44,11 @@ struct CallRecord {
   std::string codec;  ///< "PCMU/8000"
   std::string caller_user_agent, callee_user_agent;
   MediaQuality quality;
+  /// Transfers in order; the parties above are the ones at the end.
+  std::vector<TransferStep> transfers;
 };
 
-enum class CallEventKind { kStarted, kRinging, kAnswered, kHeld, kResumed, kEnded };
+enum class CallEventKind { kStarted, kRinging, kAnswered, kHeld, kResumed, kTransferred, kEnded };
 const char* to_string(CallEventKind k);
 
 struct CallEvent {

@@ -34,6 +34,8 @@ class Leg {
   Leg(MediaSide side, std::string local_tag, std::string sdp_session_id, std::string media_address);
 
   MediaSide side() const { return side_; }
+  /// A transfer moves the leg to another side (or call).
+  void set_side(MediaSide s) { side_ = s; }
   LegState state() const { return state_; }
   /// Applies `event`; false (state unchanged) when it is not allowed.
   bool on(LegEvent event);

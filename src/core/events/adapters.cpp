@@ -18,6 +18,8 @@ EventType type_of(CallEventKind k) {
       return EventType::kCallHeld;
     case CallEventKind::kResumed:
       return EventType::kCallResumed;
+    case CallEventKind::kTransferred:
+      return EventType::kCallTransferred;
     case CallEventKind::kEnded:
       return EventType::kCallEnded;
   }
@@ -40,7 +42,8 @@ void CallTracker::on_event(const CallEvent& e) {
     case CallEventKind::kRinging:
     case CallEventKind::kAnswered:
     case CallEventKind::kHeld:
-    case CallEventKind::kResumed: {
+    case CallEventKind::kResumed:
+    case CallEventKind::kTransferred: {
       auto& c = active_[id];
       c.record = e.call;
       c.state = e.kind == CallEventKind::kHeld      ? "held"

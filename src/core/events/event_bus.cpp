@@ -18,6 +18,7 @@ constexpr TypeName kNames[] = {
     {EventType::kCallAnswered, "call.answered"},
     {EventType::kCallHeld, "call.held"},
     {EventType::kCallResumed, "call.resumed"},
+    {EventType::kCallTransferred, "call.transferred"},
     {EventType::kCallEnded, "call.ended"},
     {EventType::kPresence, "presence"},
     {EventType::kVoicemailRead, "voicemail.read"},

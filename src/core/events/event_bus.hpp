@@ -27,6 +27,7 @@ enum class EventType {
   kCallAnswered,
   kCallHeld,
   kCallResumed,
+  kCallTransferred,
   kCallEnded,
   kPresence,
   kVoicemailRead,

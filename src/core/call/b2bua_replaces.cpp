@@ -1,0 +1,287 @@
+// Joining dialogs (issue 7 §2): attended transfer by REFER with Replaces
+// (RFC 3891 in a Refer-To), and INVITE with Replaces (a phone takes over a
+// connected call: pickup-style joins). The transferrer X has two calls
+// through the PBX — or two legs of one phone on two calls — and leaves
+// both; the party on the far side of one call moves into the other call at
+// X's place by a re-INVITE toward the relay of that call, restricted to the
+// codec of the party it will talk to, so the other party's phone sees no
+// change at all.
+#include <fmt/format.h>
+#include <strings.h>
+
+#include "common/log.hpp"
+#include "core/call/b2bua.hpp"
+#include "sdp/negotiation.hpp"
+#include "sdp/parser.hpp"
+#include "sdp/serializer.hpp"
+#include "sip/builder.hpp"
+#include "sip/message_headers.hpp"
+
+namespace switchboard::core {
+
+sdp::MediaConfig B2bua::media_config_for(const std::string& codec) const {
+  sdp::MediaConfig cfg = options_.media;
+  const std::string name = codec.substr(0, codec.find('/'));
+  std::uint32_t rate = 8000;
+  if (auto slash = codec.find('/'); slash != std::string::npos) {
+    rate = static_cast<std::uint32_t>(std::strtoul(codec.c_str() + slash + 1, nullptr, 10));
+  }
+  const bool g711 = strcasecmp(name.c_str(), "PCMU") == 0 || strcasecmp(name.c_str(), "PCMA") == 0;
+  std::vector<sdp::CodecSpec> keep;
+  for (const auto& k : cfg.codecs) {
+    const bool same = strcasecmp(k.name.c_str(), name.c_str()) == 0 && k.clock_rate == rate;
+    // The relay transcodes between the two laws of G.711.
+    const bool law = g711 && (strcasecmp(k.name.c_str(), "PCMU") == 0 ||
+                              strcasecmp(k.name.c_str(), "PCMA") == 0);
+    if (same || law) keep.push_back(k);
+  }
+  if (!keep.empty()) cfg.codecs = std::move(keep);
+  return cfg;
+}
+
+void B2bua::after_join(Call& c) {
+  // Whoever held whom before, the two parties now talk.
+  c.relay->stop_music(MediaSide::kA);
+  c.relay->stop_music(MediaSide::kB);
+  c.api_held.reset();
+  for (Leg* leg : {&c.a, &c.b}) {
+    if (leg->state() == LegState::kHeld) leg->on(LegEvent::kResume);
+  }
+}
+
+void B2bua::refer_with_replaces(Call& cr, MediaSide sr, const sip::ServerTransactionPtr& txn,
+                                const sip::Replaces& rp) {
+  auto ref = find_leg(rp.call_id, rp.to_tag);
+  if (!ref) ref = find_leg(rp.call_id, rp.from_tag);
+  Call* cp = ref && !ref->transferrer ? find(ref->call) : nullptr;
+  if (!cp || cp == &cr || cp->phase != CallPhase::kAnswered) {
+    return reject(txn, 481, "Call/Transaction Does Not Exist",
+                  "399 switchboard \"the dialog to replace is not a connected call\"");
+  }
+  if (cp->transfer || cp->redirecting || cp->reoffer || cp->moving) {
+    return reject(txn, 491, "Request Pending");
+  }
+  const MediaSide sp = ref->side;
+  const bool transferee_is_app = other(sr) == MediaSide::kB && cr.app;
+  const bool target_is_app = other(sp) == MediaSide::kB && cp->app;
+  if ((transferee_is_app && target_is_app) || (!cr.leg(other(sr)).dialog && !transferee_is_app)) {
+    return reject(txn, 488, "Not Acceptable Here");
+  }
+  auto accepted = sip::make_response(txn->request(), 202, "Accepted");
+  accepted.add_header(sip::HeaderId::kContact, contact_for(cr.leg(sr).peer.protocol));
+  txn->respond(std::move(accepted));
+  notify_refer(cr.leg(sr), 100, "Trying", false);
+  log::get("call")->info("call {}: {} joins {} with {} of call {} (REFER with Replaces)",
+                         cr.record.call_id, number_of(cr, sr), number_of(cr, other(sr)),
+                         number_of(*cp, other(sp)), cp->record.call_id);
+  // The party on the far side of the consultation call moves into the
+  // transferee's call; when that party is an application (parking, a
+  // conference), the transferee moves to it instead.
+  if (target_is_app) {
+    relocate(cr.id, other(sr), cp->id, sp, cr.id, sr);
+  } else {
+    relocate(cp->id, other(sp), cr.id, sr, cr.id, sr);
+  }
+}
+
+void B2bua::relocate(std::uint64_t src_id, MediaSide src_side, std::uint64_t dst_id,
+                     MediaSide dst_side, std::uint64_t refer_call, MediaSide refer_side) {
+  Call* src = find(src_id);
+  Call* dst = find(dst_id);
+  Leg& l = src->leg(src_side);
+  auto fail = [this, refer_call, refer_side](int status, std::string_view reason) {
+    if (Call* rc = find(refer_call); rc && rc->phase == CallPhase::kAnswered) {
+      notify_refer(rc->leg(refer_side), status, reason, true);
+    }
+  };
+  if (!l.dialog) return fail(488, "Not Acceptable Here");
+  const std::string& partner_codec = dst->leg(other(dst_side)).codec;
+  sdp::MediaConfig cfg = media_config_for(partner_codec.empty() ? "PCMU/8000" : partner_codec);
+  auto offer = sdp::make_offer(cfg, dst->relay->local_port(dst_side), l.sdp_session());
+  if (!offer.ok()) return fail(488, "Not Acceptable Here");
+  sip::Message inv = l.dialog->make_request("INVITE");
+  inv.add_header(sip::HeaderId::kUserAgent, options_.user_agent);
+  l.local_sdp = sdp::serialize(*offer);
+  sip::set_body(inv, "application/sdp", l.local_sdp);
+  l.last_invite_cseq = l.dialog->local_cseq();
+  src->moving = true;
+  dst->moving = true;
+  sip::ClientTransaction::Handlers h;
+  auto sent_offer = std::make_shared<sdp::SessionDescription>(std::move(*offer));
+  h.response = [this, src_id, src_side, dst_id, dst_side, refer_call, refer_side,
+                sent_offer](const sip::Message& r) {
+    if (r.status_code() < 200) return;
+    Call* s = find(src_id);
+    Call* d = find(dst_id);
+    if (s) s->moving = false;
+    if (d) d->moving = false;
+    if (!s || !d || s->phase != CallPhase::kAnswered || d->phase != CallPhase::kAnswered) return;
+    Leg& leg = s->leg(src_side);
+    if (r.status_code() >= 300) {
+      log::get("call")->info("call {}: the transfer's re-INVITE got {}", d->record.call_id,
+                             r.status_code());
+      if (Call* rc = find(refer_call)) {
+        notify_refer(rc->leg(refer_side), r.status_code(), r.reason(), true);
+      }
+      return;
+    }
+    auto cseq = sip::get_cseq(r);
+    if (cseq.ok() && leg.dialog) {
+      sip::Message ack = leg.dialog->make_ack(cseq->number);
+      layer_.add_via(ack, leg.peer.protocol);
+      leg.last_ack = ack;
+      leg.last_invite_ack_cseq = cseq->number;
+      layer_.send_stateless(ack, leg.peer);
+    }
+    auto answer = sdp::parse(r.body());
+    auto media = answer.ok() ? sdp::apply_answer(*sent_offer, *answer)
+                             : Result<sdp::LegMedia>(answer.error());
+    if (!media.ok()) {
+      if (Call* rc = find(refer_call))
+        notify_refer(rc->leg(refer_side), 488, "Not Acceptable Here", true);
+      return;
+    }
+    leg.remote_sdp = std::move(*answer);
+    if (Call* rc = find(refer_call)) notify_refer(rc->leg(refer_side), 200, "OK", true);
+    join_moved_leg(*s, src_side, *d, dst_side, *media, "attended");
+  };
+  h.failure = [this, src_id, dst_id, refer_call, refer_side](sip::ClientTransaction::Failure) {
+    if (Call* s = find(src_id)) s->moving = false;
+    if (Call* d = find(dst_id)) d->moving = false;
+    if (Call* rc = find(refer_call); rc && rc->phase == CallPhase::kAnswered) {
+      notify_refer(rc->leg(refer_side), 408, "Request Timeout", true);
+    }
+  };
+  layer_.send_request(std::move(inv), l.peer, std::move(h));
+}
+
+void B2bua::join_moved_leg(Call& src, MediaSide src_side, Call& dst, MediaSide dst_side,
+                           const sdp::LegMedia& media, const std::string& kind) {
+  const std::string mover = number_of(src, src_side);
+  const std::string x_number = number_of(dst, dst_side);
+  // The mover leaves the source call's index …
+  const std::string mover_call_id = leg_call_id(src, src_side);
+  by_dialog_.erase(dialog_key(mover_call_id, src.leg(src_side).local_tag()));
+  Leg moved = std::move(src.leg(src_side));
+  src.leg(src_side) = Leg(src_side, sip::random_hex(8), "0", options_.media.address);
+  // … X leaves the destination call …
+  by_dialog_.erase(dialog_key(leg_call_id(dst, dst_side), dst.leg(dst_side).local_tag()));
+  bye_leg(dst.leg(dst_side));
+  // … and the mover takes X's place there.
+  moved.set_side(dst_side);
+  dst.leg(dst_side) = std::move(moved);
+  by_dialog_[dialog_key(mover_call_id, dst.leg(dst_side).local_tag())] = LegRef{dst.id, dst_side};
+  if (dst_side == MediaSide::kB) {
+    dst.retired_b_call_ids.push_back(dst.b_call_id);
+    dst.b_call_id = mover_call_id;
+    by_b_call_id_[dst.b_call_id] = dst.id;
+  } else {
+    if (dst.session_timer) timers_.cancel(dst.session_timer);
+    dst.session_timer = 0;
+    dst.session_expires = 0;
+  }
+  configure_media(dst, media, dst_side, dst.leg(dst_side).peer);
+  after_join(dst);
+  if (dst_side == MediaSide::kA) {
+    dst.record.caller = mover;
+  } else {
+    dst.record.callee = mover;
+  }
+  TransferStep step{kind, x_number, x_number, mover, wall_now_()};
+  dst.record.transfers.push_back(step);
+  events_.publish(CallEventKind::kTransferred, dst.record);
+  log::get("call")->info("call {}: {} replaced {} ({})", dst.record.call_id, mover, x_number, kind);
+  // X's other leg ends the source call.
+  src.record.transfers.push_back(step);
+  end_call(src, Party::kSystem, fmt::format("{} transfer", kind));
+}
+
+bool B2bua::on_invite_replaces(const sip::ServerTransactionPtr& txn) {
+  const sip::Message& req = txn->request();
+  if (!req.value(sip::HeaderId::kReplaces)) return false;
+  auto log = log::get("call");
+  auto rp = sip::get_replaces(req);
+  if (!rp.ok()) {
+    reject(txn, 400, "Bad Request", "399 switchboard \"bad Replaces\"");
+    return true;
+  }
+  auto caller = caller_of(*txn);
+  if (!caller || !callers_(*caller)) {
+    reject(txn, 403, "Forbidden");
+    return true;
+  }
+  auto ref = find_leg(rp->call_id, rp->to_tag);
+  if (!ref) ref = find_leg(rp->call_id, rp->from_tag);
+  Call* c = ref && !ref->transferrer ? find(ref->call) : nullptr;
+  if (!c || c->phase != CallPhase::kAnswered || rp->early_only) {
+    // Early dialogs (pickup of a ringing call) are not joined yet.
+    reject(txn, 481, "Call/Transaction Does Not Exist");
+    return true;
+  }
+  if (c->transfer || c->redirecting || c->reoffer || c->moving) {
+    reject(txn, 491, "Request Pending");
+    return true;
+  }
+  const MediaSide s = ref->side;
+  auto offer = sdp::parse(req.body());
+  if (req.body().empty() || !offer.ok()) {
+    reject(txn, 488, "Not Acceptable Here", "399 switchboard \"SDP offer required\"");
+    return true;
+  }
+  const std::string& partner_codec = c->leg(other(s)).codec;
+  sdp::MediaConfig cfg = media_config_for(partner_codec.empty() ? "PCMU/8000" : partner_codec);
+  Leg w(s, sip::random_hex(8), std::to_string(timers_.now().time_since_epoch().count()),
+        options_.media.address);
+  std::vector<std::uint16_t> ports(offer->media.size(), c->relay->local_port(s));
+  auto answer = sdp::answer_offer(*offer, cfg, ports, w.sdp_session());
+  if (!answer.ok()) {
+    reject(txn, 488, "Not Acceptable Here");
+    return true;
+  }
+  const std::string contact = contact_for(txn->source().protocol);
+  auto dialog = sip::Dialog::from_request(req, w.local_tag(), contact);
+  if (!dialog.ok()) {
+    reject(txn, 400, "Bad Request");
+    return true;
+  }
+  const std::string x_number = number_of(*c, s);
+  log->info("call {}: {} replaces {} (INVITE with Replaces)", c->record.call_id, *caller, x_number);
+  by_dialog_.erase(dialog_key(leg_call_id(*c, s), c->leg(s).local_tag()));
+  bye_leg(c->leg(s));
+  w.dialog = std::move(*dialog);
+  w.dialog->confirm();
+  const auto& src = txn->source();
+  w.peer = sip::Destination{src.protocol, src.remote_ip, src.remote_port, src.connection};
+  w.user_agent = std::string(sip::get_user_agent(req).value_or(""));
+  w.remote_sdp = *offer;
+  w.local_sdp = sdp::serialize(answer->sdp);
+  w.on(LegEvent::kAnswer);
+  const std::string w_call_id(req.value(sip::HeaderId::kCallId).value_or(""));
+  c->leg(s) = std::move(w);
+  index_leg(*c, s, w_call_id);
+  if (s == MediaSide::kB) {
+    c->retired_b_call_ids.push_back(c->b_call_id);
+    c->b_call_id = w_call_id;
+    by_b_call_id_[w_call_id] = c->id;
+    c->record.callee = *caller;
+    c->record.callee_user_agent = c->b.user_agent;
+  } else {
+    if (c->session_timer) timers_.cancel(c->session_timer);
+    c->session_timer = 0;
+    c->session_expires = 0;
+    c->record.caller = *caller;
+    c->record.caller_user_agent = c->a.user_agent;
+  }
+  configure_media(*c, answer->streams, s, c->leg(s).peer);
+  after_join(*c);
+  auto resp = sip::make_response(req, 200, "OK", c->leg(s).local_tag());
+  resp.add_header(sip::HeaderId::kContact, contact);
+  resp.add_header(sip::HeaderId::kAllow, kAllowedMethods);
+  sip::set_body(resp, "application/sdp", c->leg(s).local_sdp);
+  send_2xx(*c, s, txn, std::move(resp));
+  c->record.transfers.push_back(TransferStep{"replaces", *caller, x_number, *caller, wall_now_()});
+  events_.publish(CallEventKind::kTransferred, c->record);
+  return true;
+}
+
+}  // namespace switchboard::core
