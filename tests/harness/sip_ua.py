@@ -433,7 +433,8 @@ class SipUA:
     def _transact(self, text: str, branch: str, dest, invite: bool,
                   timeout: float = 10.0) -> SipMessage:
         """Sends a request and returns its final response, retransmitting over
-        UDP (T1 = 0.5 s doubling) until a response arrives (RFC 3261 §17.1)."""
+        UDP (T1 = 0.5 s doubling, RFC 3261 §17.1): an INVITE until any response
+        arrives, other requests until the final one."""
         with self._lock:
             self._transactions[branch] = []
         self._send(text, dest)
@@ -449,7 +450,7 @@ class SipUA:
                 now = time.monotonic()
                 if now >= deadline:
                     raise TransactionTimeout(f"no final response to {text.split(chr(13))[0]}")
-                if now >= resend_at and not provisional:
+                if now >= resend_at and not (invite and provisional):
                     self._lock.release()
                     try:
                         self._send(text, dest)

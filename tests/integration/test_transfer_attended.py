@@ -203,6 +203,11 @@ def test_refer_with_replaces_naming_no_dialog_is_481_and_the_call_goes_on(
         # … and the REFER's own dialog (a call cannot replace itself).
         resp = ua.refer(d, ua.attended_refer_to("1003", d))
         assert resp.status == 481, ua.trace_text()
+        # An INVITE with Replaces naming no dialog is refused the same way
+        # (after the digest challenge: the UA answers the 407 first).
+        bad = ua.invite("1002", tone_hz=TONE["1001"], extra_headers=[
+            "Replaces: nonexistent-call;to-tag=deadbeef;from-tag=cafebabe"])
+        assert bad.status == 481, ua.trace_text()
         t_rejected = time.monotonic()
 
         time.sleep(2.0)
@@ -220,11 +225,15 @@ def test_refer_with_replaces_naming_no_dialog_is_481_and_the_call_goes_on(
             ua.close()
 
 
-def test_invite_with_replaces_takes_over_a_connected_call(switchboard_factory, workdir):
-    """baresip 1001 calls the scripted UA 1002; a second UA registered as
-    1003 sends INVITE with Replaces naming the PBX↔1002 dialog: it takes
-    1002's place (200 with SDP toward the same relay port), 1002 gets BYE and
-    1001's phone hears 500 Hz then 1500 Hz without any SIP of its own."""
+@pytest.mark.parametrize("replaced_side", ["callee", "caller"])
+def test_invite_with_replaces_takes_over_a_connected_call(switchboard_factory, workdir,
+                                                          replaced_side):
+    """baresip 1001 and the scripted UA 1002 are connected (1001 calling 1002,
+    or 1002 calling 1001); a second UA registered as 1003 sends INVITE with
+    Replaces naming the PBX↔1002 dialog: it takes 1002's place (200 with SDP
+    toward the same relay port), 1002 gets BYE and 1001's phone hears 500 Hz
+    then 1500 Hz without any SIP of its own. Then one side hangs up (1001 in
+    one case, the new phone in the other) and the other gets the BYE."""
     pbx = start_pbx(switchboard_factory, MD5)
     a = phone(workdir, pbx, "1001", tone(workdir / "a.wav", [(30.0, TONE["1001"])]))
     ua2 = ua3 = None
@@ -232,10 +241,14 @@ def test_invite_with_replaces_takes_over_a_connected_call(switchboard_factory, w
         ua2 = _ua(pbx, workdir, "1002", answer_tone_hz=TONE["1002"])
         ua3 = _ua(pbx, workdir, "1003")
         assert wait_until(lambda: _registrations(pbx) == 3, 15)
-        a.command("dial", f"sip:1002@127.0.0.1:{pbx.sip_port}")
+        if replaced_side == "callee":
+            a.command("dial", f"sip:1002@127.0.0.1:{pbx.sip_port}")
+            assert ua2.wait_for(lambda: ua2.dialogs and ua2.dialogs[0].ack_received.is_set(), 10)
+            replaced = ua2.dialogs[0]
+        else:
+            replaced = ua2.invite("1001", tone_hz=TONE["1002"])
+            assert replaced.status == 200, ua2.trace_text()
         assert a.wait_event("CALL_ESTABLISHED", 15), a.proc.output()[-3000:]
-        assert ua2.wait_for(lambda: ua2.dialogs and ua2.dialogs[0].ack_received.is_set(), 5)
-        replaced = ua2.dialogs[0]
         relay_port = int(re.search(r"^m=audio (\d+)", replaced.remote_sdp, re.M).group(1))
         assert relay_port in _relay_range(pbx), replaced.remote_sdp
         time.sleep(2.5)
@@ -251,22 +264,33 @@ def test_invite_with_replaces_takes_over_a_connected_call(switchboard_factory, w
         assert m and int(m.group(1)) == relay_port, w.remote_sdp
         assert m.group(2).split()[0] == "0", w.remote_sdp  # PCMU, as 1001 talks
         assert ua2.wait_for(lambda: replaced.received("BYE"), 5), ua2.trace_text()
-        print(f"INVITE with Replaces: 200 after {w.invite_response.at - t_replace:.3f} s")
+        print(f"INVITE with Replaces ({replaced_side}): 200 after "
+              f"{w.invite_response.at - t_replace:.3f} s")
         event = _transfer_event(events)
-        assert (event["caller"], event["callee"]) == ("1001", "1003"), event
+        expected = ("1001", "1003") if replaced_side == "callee" else ("1003", "1001")
+        assert (event["caller"], event["callee"]) == expected, event
         assert [(t["kind"], t["by"], t["from"], t["to"]) for t in event["transfers"]] == [
             ("replaces", "1003", "1002", "1003")], event
+        calls = pbx.get("/api/v1/calls")[1]["calls"]
+        assert [(x["caller"], x["callee"], x["state"]) for x in calls] == [
+            expected + ("answered",)], calls
 
         time.sleep(3.0)
         assert not a.wait_event("CALL_CLOSED", 0.3), a.events
+        assert not w.received("BYE"), ua3.trace_text()
         a_invites_after = _reinvites_seen_by(a)
-        # The new phone hears the caller.
+        # The new phone hears 1001.
         got = received_blocks(w.rtp, since=t_replace + 0.5)
         assert total(got, TONE["1001"]) >= 8, dominant_runs(got)
-        a.command("hangup")
-        assert ua3.wait_for(lambda: w.received("BYE"), 10), ua3.trace_text()
-        assert a.wait_event("CALL_CLOSED", 10)
+        if replaced_side == "callee":
+            a.command("hangup")
+            assert ua3.wait_for(lambda: w.received("BYE"), 10), ua3.trace_text()
+        else:
+            assert ua3.bye(w).status == 200, ua3.trace_text()
+        assert a.wait_event("CALL_CLOSED", 10), a.proc.output()[-3000:]
         assert len(replaced.received("BYE")) == 1  # no second BYE to the replaced phone
+        assert wait_until(lambda: pbx.get("/api/v1/calls")[1]["calls"] == [], 5), \
+            pbx.get("/api/v1/calls")
     finally:
         a.stop()
         for ua in (ua2, ua3):
