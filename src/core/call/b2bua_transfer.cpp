@@ -89,7 +89,8 @@ std::pair<int, std::string> B2bua::start_blind_transfer(Call& c, MediaSide trans
     contacts = registrar_.lookup(route.target);
     if (contacts.empty()) return {480, "Temporarily Unavailable"};
   }
-  if (transferrer == MediaSide::kA) swap_sides(c);
+  const bool swapped = transferrer == MediaSide::kA;
+  if (swapped) swap_sides(c);
   // The transferrer's leg steps aside (still indexed, for its BYE).
   const std::string x_call_id = leg_call_id(c, MediaSide::kB);
   by_dialog_.erase(dialog_key(x_call_id, c.b.local_tag()));
@@ -100,6 +101,7 @@ std::pair<int, std::string> B2bua::start_blind_transfer(Call& c, MediaSide trans
   t.by_refer = by_refer;
   t.kind = std::move(kind);
   t.target = target;
+  t.swapped = swapped;
   c.b = Leg(MediaSide::kB, sip::random_hex(8), "0", options_.media.address);
   c.transfer.emplace(std::move(t));
   by_dialog_[dialog_key(x_call_id, c.transfer->transferrer.local_tag())] =
@@ -202,11 +204,13 @@ void B2bua::restore_transferrer(Call& c) {
   index_leg(c, MediaSide::kB, c.b_call_id);
   if (!t.transferrer_media.empty())
     configure_media(c, t.transferrer_media, MediaSide::kB, c.b.peer);
-  if (c.b.state() == LegState::kHeld) {
+  const bool held = c.b.state() == LegState::kHeld;
+  if (t.swapped) swap_sides(c);  // the caller transferred: it is side A again
+  if (held) {
     // It still holds the transferee, as before the REFER.
-    (void)c.relay->start_music(MediaSide::kA, options_.moh_class);
+    (void)c.relay->start_music(t.swapped ? MediaSide::kB : MediaSide::kA, options_.moh_class);
   }
-  log::get("call")->info("call {}: back to {}", c.record.call_id, c.record.callee);
+  log::get("call")->info("call {}: back to {}", c.record.call_id, t.transferrer_number);
 }
 
 void B2bua::on_transferrer_request(Call& c, const sip::ServerTransactionPtr& txn) {

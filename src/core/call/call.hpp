@@ -78,6 +78,7 @@ struct Transfer {
   bool by_refer = true;             ///< REFER: progress goes to it as NOTIFY sipfrag
   std::string kind = "blind";       ///< TransferStep::kind
   std::string target;               ///< what was dialed
+  bool swapped = false;             ///< the caller transferred: sides were swapped for it
   TimerId no_answer_timer = 0;
 };
 

@@ -171,6 +171,27 @@ TEST_F(TransferTest, ATargetThatIsBusyHandsTheCallerBackToTheTransferrer) {
   EXPECT_TRUE(requests_to(kC, "BYE").empty());
 }
 
+TEST_F(TransferTest, AFailedTransferByTheCallerRestoresTheSides) {
+  const size_t mark = sent.size();
+  feed(from_a("REFER", 2, "Refer-To: <sip:1003@pbx.test>\r\n"), from_ip(kA));
+  auto inv = last_request(kC, "INVITE");
+  ASSERT_TRUE(inv);
+  feed(answer(*inv, 486, "c1"), from_ip(kC));
+  auto notifies = requests_to(kA, "NOTIFY", mark);
+  ASSERT_EQ(notifies.size(), 2u);
+  EXPECT_EQ(sipfrag(notifies[1]), "SIP/2.0 486 Busy Here\r\n");
+  auto& relay = *relays.logs.at(0);
+  EXPECT_EQ(relay.configured[MediaSide::kA].remote_rtp, (sdp::RtpAddress{kA, 4000}));
+  EXPECT_EQ(relay.configured[MediaSide::kB].remote_rtp, (sdp::RtpAddress{kB, 5000}));
+  // A hangs up as the caller it was: the BYE reaches B, the record is unchanged.
+  feed(from_a("BYE", 3), from_ip(kA));
+  EXPECT_TRUE(last_response(kA, 200));
+  EXPECT_EQ(requests_to(kB, "BYE", mark).size(), 1u);
+  EXPECT_EQ(last.caller, "1001");
+  EXPECT_EQ(last.callee, "1002");
+  EXPECT_EQ(last.hangup_side, Party::kCaller);
+}
+
 TEST_F(TransferTest, ATransferrerThatHungUpIsRungBackWhenTheTargetFails) {
   const size_t mark = sent.size();
   feed(from_b("REFER", 2, "Refer-To: <sip:1003@pbx.test>\r\n"), from_ip(kB));
