@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from calls_helpers import PW, start_pbx, wait_until
+from calls_helpers import PW, cdr_rows, start_pbx, wait_until
 from harness.sip_ua import SipUA
 from test_calls_audio import phone, tone
 from api_client import WebSocket
@@ -74,9 +74,11 @@ def _reinvites_seen_by(phone_) -> int:
     return phone_.proc.output().count("got re-INVITE")
 
 
-@pytest.mark.parametrize("first_call", ["ua_calls_1002", "1002_calls_ua"])
+@pytest.mark.parametrize("first_call,c_law", [("ua_calls_1002", "PCMU"),
+                                              ("1002_calls_ua", "PCMU"),
+                                              ("ua_calls_1002", "PCMA")])
 def test_attended_transfer_joins_the_far_parties_with_audio(switchboard_factory, workdir,
-                                                            first_call):
+                                                            first_call, c_law):
     """The UA (1001) is in a call with 1002 (as its caller, or as the callee
     that answered 1002), calls 1003, then sends REFER in the first dialog with
     Replaces naming the second: 1003 is re-INVITEd into the first call's
@@ -85,7 +87,8 @@ def test_attended_transfer_joins_the_far_parties_with_audio(switchboard_factory,
     the other's phone is hung up too."""
     pbx = start_pbx(switchboard_factory, MD5)
     b = phone(workdir, pbx, "1002", tone(workdir / "b.wav", [(30.0, TONE["1002"])]))
-    c = phone(workdir, pbx, "1003", tone(workdir / "c.wav", [(30.0, TONE["1003"])]))
+    # With a PCMA-only 1003 the first call's relay transcodes after the join.
+    c = phone(workdir, pbx, "1003", tone(workdir / "c.wav", [(30.0, TONE["1003"])]), c_law)
     ua = None
     try:
         ua = _ua(pbx, workdir, "1001", answer_tone_hz=TONE["1001"])
@@ -156,6 +159,23 @@ def test_attended_transfer_joins_the_far_parties_with_audio(switchboard_factory,
 
     log = pbx.proc.output()
     assert re.search(r"1003 replaced 1001 \(attended\)", log), log[-4000:]
+    # Two CDRs: the joined call between the far parties, and the consultation
+    # call ended by the system for the transfer.
+    rows = cdr_rows(pbx, want=2)
+    joined = [r for r in rows if r["hangup_cause"] != "attended transfer"]
+    consult = [r for r in rows if r["hangup_cause"] == "attended transfer"]
+    assert len(joined) == 1 and len(consult) == 1, rows
+    j = joined[0]
+    assert (j["caller"], j["callee"], j["disposition"]) == expected + ("ANSWERED",), j
+    law = {"caller": "PCMU", "callee": "PCMU"}
+    law["caller" if expected[0] == "1003" else "callee"] = c_law
+    codec = (f"{law['caller']}/8000" if law["caller"] == law["callee"]
+             else f"{law['caller']}/8000 <-> {law['callee']}/8000")
+    assert j["codec"] == codec, j
+    # ~8 s of 20 ms packets from both sides through the first call's relay.
+    assert j["packets_caller"] > 300 and j["packets_callee"] > 300, j
+    assert (consult[0]["caller"], consult[0]["callee"], consult[0]["hangup_side"]) == (
+        "1001", "1003", "system"), consult
     # 1002's phone saw no SIP from the transfer; 1003's was re-INVITEd (once).
     assert b_invites_before == b_invites_after == 0, b.proc.output()[-3000:]
     assert _reinvites_seen_by(c) == 1, c.proc.output()[-3000:]
@@ -299,6 +319,11 @@ def test_invite_with_replaces_takes_over_a_connected_call(switchboard_factory, w
 
     log = pbx.proc.output()
     assert "1003 replaces 1002 (INVITE with Replaces)" in log, log[-4000:]
+    rows = cdr_rows(pbx, want=1)
+    assert [(r["caller"], r["callee"], r["disposition"], r["codec"]) for r in rows] == [
+        expected + ("ANSWERED", "PCMU/8000")], rows
+    # ~5.5 s of 20 ms packets each way (1002's, then 1003's on its side).
+    assert rows[0]["packets_caller"] > 200 and rows[0]["packets_callee"] > 200, rows
     assert a_invites_before == a_invites_after == 0, a.proc.output()[-3000:]
     a_rec = recording(workdir, "1001")
     a_heard = blocks(a_rec)
