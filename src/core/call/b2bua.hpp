@@ -169,7 +169,12 @@ class B2bua {
   bool answer_for_app(Call& call, AppMediaPtr& media, const std::string& app_address);
   void on_app_media(std::uint64_t id, const media::app::MediaEvent& event);
   void app_hang_up(std::uint64_t id, std::string cause);
-  void app_redirect(std::uint64_t id, std::string dialed);
+  void app_redirect(std::uint64_t id, std::string dialed, std::string fallback = {},
+                    Duration no_answer = Duration::zero());
+  /// A redirect failed or was not answered: its fallback, else the end.
+  void redirect_failed(Call& call, std::string cause);
+  void app_music(std::uint64_t id, bool on, const std::string& moh_class);
+  void app_join(std::uint64_t id, const std::string& call_id, std::function<void()> failed);
   /// kRunning → kEnding: stop (or close) the leg's requests; on_end() once
   /// they completed.
   void end_app(Call& call, bool keep_media);
@@ -215,13 +220,18 @@ class B2bua {
   /// Re-INVITEs the leg on `src_side` of call `src_id` toward the relay of
   /// call `dst_id` at `dst_side`; on 2xx it takes that side's place. The
   /// outcome goes as NOTIFY to the REFER's leg (`refer_call`, `refer_side`).
+  /// `kind` names the move (TransferStep::kind); `failed` runs when it
+  /// cannot be done (besides the NOTIFY).
   void relocate(std::uint64_t src_id, MediaSide src_side, std::uint64_t dst_id, MediaSide dst_side,
-                std::uint64_t refer_call, MediaSide refer_side);
+                std::uint64_t refer_call, MediaSide refer_side, std::string kind = "attended",
+                std::function<void()> failed = {});
   void join_moved_leg(Call& src, MediaSide src_side, Call& dst, MediaSide dst_side,
                       const sdp::LegMedia& media, const std::string& kind);
   /// True when `txn` is an INVITE with Replaces (handled here).
   bool on_invite_replaces(const sip::ServerTransactionPtr& txn);
   sdp::MediaConfig media_config_for(const std::string& codec) const;
+  /// The leg a Replaces header names (both tags matching), if any.
+  std::optional<LegRef> find_replaced(const sip::Replaces& replaces) const;
   void after_join(Call& call);
 
   // b2bua_dialog.cpp: established calls.

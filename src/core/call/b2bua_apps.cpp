@@ -114,6 +114,22 @@ class B2bua::AppHandle final : public AppControl {
   void redirect(std::string dialed) override {
     if (B2bua* b = owner(); b && running()) b->app_redirect(id_, std::move(dialed));
   }
+  void redirect(std::string dialed, std::string fallback, std::chrono::seconds no_answer) override {
+    if (B2bua* b = owner(); b && running()) {
+      b->app_redirect(id_, std::move(dialed), std::move(fallback), no_answer);
+    }
+  }
+  void start_music(const std::string& moh_class) override {
+    if (B2bua* b = owner(); b && running()) b->app_music(id_, true, moh_class);
+  }
+  void stop_music() override {
+    if (B2bua* b = owner(); b && running()) b->app_music(id_, false, {});
+  }
+  void join(const std::string& call_id, std::function<void()> failed) override {
+    B2bua* b = owner();
+    if (b && running()) return b->app_join(id_, call_id, std::move(failed));
+    if (failed) failed();
+  }
 
  private:
   B2bua* owner() const {
@@ -229,6 +245,7 @@ bool B2bua::start_app(Call& c, TargetKind kind, const std::string& target, AppRe
   info.reason = reason;
   info.caller_is_local = true;  // callers are authenticated extensions (B2bua::caller_of)
   info.source_address = c.a.peer.ip.to_string();
+  if (c.transfer) info.referred_by = c.transfer->transferrer_number;
   CallAppPtr app = it->second(info);
   if (!app) return false;
   if (!info.target.empty()) c.record.callee = info.target;
@@ -271,6 +288,8 @@ void B2bua::on_app_media(std::uint64_t id, const media::app::MediaEvent& e) {
 
 void B2bua::end_app(Call& c, bool keep_media) {
   if (!c.app || c.app->state != AppState::kRunning) return;
+  if (c.app_music && c.relay && c.phase != CallPhase::kEnded) c.relay->stop_music(MediaSide::kA);
+  c.app_music = false;
   AppAttachment& at = *c.app;
   at.state = AppState::kEnding;
   at.keep_media = keep_media;
@@ -327,10 +346,13 @@ void B2bua::app_hang_up(std::uint64_t id, std::string cause) {
   }
 }
 
-void B2bua::app_redirect(std::uint64_t id, std::string dialed) {
+void B2bua::app_redirect(std::uint64_t id, std::string dialed, std::string fallback,
+                         Duration no_answer) {
   Call* c = find(id);
   if (!c || c->phase != CallPhase::kAnswered) return;
   auto log = log::get("call");
+  if (c->app_music) c->relay->stop_music(MediaSide::kA);
+  c->app_music = false;
   auto profile = callers_(c->record.caller);
   RouteRequest rr{c->record.call_id, c->record.caller, profile && profile->allow_external, dialed};
   RouteDecision route = router_.route(rr);
@@ -351,6 +373,17 @@ void B2bua::app_redirect(std::uint64_t id, std::string dialed) {
   // next application) until the new target answers.
   end_app(*c, /*keep_media=*/true);
   retarget_b(*c, route, contacts, to_app, c->offer_b);
+  Call* again = find(id);
+  if (!again || !again->redirecting) return;
+  again->redirect_fallback = std::move(fallback);
+  if (no_answer.count() > 0) {
+    again->redirect_timer = timers_.schedule(no_answer, [this, id] {
+      Call* call = find(id);
+      if (!call || !call->redirecting) return;
+      call->redirect_timer = 0;
+      redirect_failed(*call, "redirect not answered");
+    });
+  }
 }
 
 void B2bua::retarget_b(Call& c, const RouteDecision& route,
@@ -422,6 +455,9 @@ void B2bua::on_redirect_answered(Call& c, size_t fork, sip::Dialog& dialog, cons
     return end_call(c, Party::kCallee, "redirect target's SDP refused");
   }
   cancel_forks(c, fork);
+  if (c.redirect_timer) timers_.cancel(c.redirect_timer);
+  c.redirect_timer = 0;
+  c.redirect_fallback.clear();
   if (c.app) {
     if (c.app->state != AppState::kEnded) app_ended(c);
     if (c.app->media) c.app->media->close();

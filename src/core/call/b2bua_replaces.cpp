@@ -39,6 +39,22 @@ sdp::MediaConfig B2bua::media_config_for(const std::string& codec) const {
   return cfg;
 }
 
+std::optional<B2bua::LegRef> B2bua::find_replaced(const sip::Replaces& rp) const {
+  // RFC 3891 §3: both tags must match; which one is ours depends on who
+  // built the header, so try both ways round.
+  auto check = [&](std::string_view ours, std::string_view theirs) -> std::optional<LegRef> {
+    auto ref = find_leg(rp.call_id, ours);
+    if (!ref || ref->transferrer) return std::nullopt;
+    auto it = calls_.find(ref->call);
+    if (it == calls_.end()) return std::nullopt;
+    const Leg& leg = ref->side == MediaSide::kA ? it->second->a : it->second->b;
+    if (!leg.dialog || leg.dialog->id().remote_tag != theirs) return std::nullopt;
+    return ref;
+  };
+  if (auto r = check(rp.to_tag, rp.from_tag)) return r;
+  return check(rp.from_tag, rp.to_tag);
+}
+
 void B2bua::after_join(Call& c) {
   // Whoever held whom before, the two parties now talk.
   c.relay->stop_music(MediaSide::kA);
@@ -51,9 +67,8 @@ void B2bua::after_join(Call& c) {
 
 void B2bua::refer_with_replaces(Call& cr, MediaSide sr, const sip::ServerTransactionPtr& txn,
                                 const sip::Replaces& rp) {
-  auto ref = find_leg(rp.call_id, rp.to_tag);
-  if (!ref) ref = find_leg(rp.call_id, rp.from_tag);
-  Call* cp = ref && !ref->transferrer ? find(ref->call) : nullptr;
+  auto ref = find_replaced(rp);
+  Call* cp = ref ? find(ref->call) : nullptr;
   if (!cp || cp == &cr || cp->phase != CallPhase::kAnswered) {
     return reject(txn, 481, "Call/Transaction Does Not Exist",
                   "399 switchboard \"the dialog to replace is not a connected call\"");
@@ -85,14 +100,16 @@ void B2bua::refer_with_replaces(Call& cr, MediaSide sr, const sip::ServerTransac
 }
 
 void B2bua::relocate(std::uint64_t src_id, MediaSide src_side, std::uint64_t dst_id,
-                     MediaSide dst_side, std::uint64_t refer_call, MediaSide refer_side) {
+                     MediaSide dst_side, std::uint64_t refer_call, MediaSide refer_side,
+                     std::string kind, std::function<void()> failed) {
   Call* src = find(src_id);
   Call* dst = find(dst_id);
   Leg& l = src->leg(src_side);
-  auto fail = [this, refer_call, refer_side](int status, std::string_view reason) {
+  auto fail = [this, refer_call, refer_side, failed](int status, std::string_view reason) {
     if (Call* rc = find(refer_call); rc && rc->phase == CallPhase::kAnswered) {
       notify_refer(rc->leg(refer_side), status, reason, true);
     }
+    if (failed) timers_.schedule(Duration(0), failed);
   };
   if (!l.dialog) return fail(488, "Not Acceptable Here");
   const std::string& partner_codec = dst->leg(other(dst_side)).codec;
@@ -108,14 +125,17 @@ void B2bua::relocate(std::uint64_t src_id, MediaSide src_side, std::uint64_t dst
   dst->moving = true;
   sip::ClientTransaction::Handlers h;
   auto sent_offer = std::make_shared<sdp::SessionDescription>(std::move(*offer));
-  h.response = [this, src_id, src_side, dst_id, dst_side, refer_call, refer_side,
-                sent_offer](const sip::Message& r) {
+  h.response = [this, src_id, src_side, dst_id, dst_side, refer_call, refer_side, sent_offer, kind,
+                failed](const sip::Message& r) {
     if (r.status_code() < 200) return;
     Call* s = find(src_id);
     Call* d = find(dst_id);
     if (s) s->moving = false;
     if (d) d->moving = false;
-    if (!s || !d || s->phase != CallPhase::kAnswered || d->phase != CallPhase::kAnswered) return;
+    if (!s || !d || s->phase != CallPhase::kAnswered || d->phase != CallPhase::kAnswered) {
+      if (failed) failed();
+      return;
+    }
     Leg& leg = s->leg(src_side);
     if (r.status_code() >= 300) {
       log::get("call")->info("call {}: the transfer's re-INVITE got {}", d->record.call_id,
@@ -123,6 +143,7 @@ void B2bua::relocate(std::uint64_t src_id, MediaSide src_side, std::uint64_t dst
       if (Call* rc = find(refer_call)) {
         notify_refer(rc->leg(refer_side), r.status_code(), r.reason(), true);
       }
+      if (failed) failed();
       return;
     }
     auto cseq = sip::get_cseq(r);
@@ -137,20 +158,24 @@ void B2bua::relocate(std::uint64_t src_id, MediaSide src_side, std::uint64_t dst
     auto media = answer.ok() ? sdp::apply_answer(*sent_offer, *answer)
                              : Result<sdp::LegMedia>(answer.error());
     if (!media.ok()) {
-      if (Call* rc = find(refer_call))
+      if (Call* rc = find(refer_call)) {
         notify_refer(rc->leg(refer_side), 488, "Not Acceptable Here", true);
+      }
+      if (failed) failed();
       return;
     }
     leg.remote_sdp = std::move(*answer);
     if (Call* rc = find(refer_call)) notify_refer(rc->leg(refer_side), 200, "OK", true);
-    join_moved_leg(*s, src_side, *d, dst_side, *media, "attended");
+    join_moved_leg(*s, src_side, *d, dst_side, *media, kind);
   };
-  h.failure = [this, src_id, dst_id, refer_call, refer_side](sip::ClientTransaction::Failure) {
+  h.failure = [this, src_id, dst_id, refer_call, refer_side,
+               failed](sip::ClientTransaction::Failure) {
     if (Call* s = find(src_id)) s->moving = false;
     if (Call* d = find(dst_id)) d->moving = false;
     if (Call* rc = find(refer_call); rc && rc->phase == CallPhase::kAnswered) {
       notify_refer(rc->leg(refer_side), 408, "Request Timeout", true);
     }
+    if (failed) failed();
   };
   layer_.send_request(std::move(inv), l.peer, std::move(h));
 }
@@ -181,11 +206,31 @@ void B2bua::join_moved_leg(Call& src, MediaSide src_side, Call& dst, MediaSide d
     dst.session_expires = 0;
   }
   configure_media(dst, media, dst_side, dst.leg(dst_side).peer);
-  after_join(dst);
+  if (dst.app && dst_side == MediaSide::kB) {
+    // The mover takes an application's place (a parked call retrieved):
+    // the application is detached, its requests cut.
+    if (dst.app_music) dst.relay->stop_music(MediaSide::kA);
+    dst.app_music = false;
+    if (dst.app->state != AppState::kEnded) app_ended(dst);
+    if (dst.app->media) dst.app->media->close();
+    dst.app.reset();
+  }
+  const bool app_keeps_media = dst.app && dst.app->state == AppState::kRunning;
+  if (!app_keeps_media) after_join(dst);
+  auto profile = callers_(mover);
+  const std::string mover_name = profile ? profile->name : std::string();
   if (dst_side == MediaSide::kA) {
     dst.record.caller = mover;
+    dst.record.caller_name = mover_name;
+    dst.record.caller_user_agent = dst.a.user_agent;
+    if (app_keeps_media) {
+      // The application (parking, a conference) has a new caller.
+      auto app = dst.app->app;
+      app->on_caller_changed(mover);
+    }
   } else {
     dst.record.callee = mover;
+    dst.record.callee_user_agent = dst.b.user_agent;
   }
   TransferStep step{kind, x_number, x_number, mover, wall_now_()};
   dst.record.transfers.push_back(step);
@@ -193,7 +238,8 @@ void B2bua::join_moved_leg(Call& src, MediaSide src_side, Call& dst, MediaSide d
   log::get("call")->info("call {}: {} replaced {} ({})", dst.record.call_id, mover, x_number, kind);
   // X's other leg ends the source call.
   src.record.transfers.push_back(step);
-  end_call(src, Party::kSystem, fmt::format("{} transfer", kind));
+  end_call(src, Party::kSystem,
+           kind == "retrieved" ? std::string("retrieved") : fmt::format("{} transfer", kind));
 }
 
 bool B2bua::on_invite_replaces(const sip::ServerTransactionPtr& txn) {
@@ -210,9 +256,8 @@ bool B2bua::on_invite_replaces(const sip::ServerTransactionPtr& txn) {
     reject(txn, 403, "Forbidden");
     return true;
   }
-  auto ref = find_leg(rp->call_id, rp->to_tag);
-  if (!ref) ref = find_leg(rp->call_id, rp->from_tag);
-  Call* c = ref && !ref->transferrer ? find(ref->call) : nullptr;
+  auto ref = find_replaced(*rp);
+  Call* c = ref ? find(ref->call) : nullptr;
   if (!c || c->phase != CallPhase::kAnswered || rp->early_only) {
     // Early dialogs (pickup of a ringing call) are not joined yet.
     reject(txn, 481, "Call/Transaction Does Not Exist");
@@ -270,6 +315,7 @@ bool B2bua::on_invite_replaces(const sip::ServerTransactionPtr& txn) {
     c->session_timer = 0;
     c->session_expires = 0;
     c->record.caller = *caller;
+    c->record.caller_name = callers_(*caller) ? callers_(*caller)->name : std::string();
     c->record.caller_user_agent = c->a.user_agent;
   }
   configure_media(*c, answer->streams, s, c->leg(s).peer);

@@ -174,9 +174,8 @@ void B2bua::on_fork_final(std::uint64_t id, size_t fork, int status, std::string
           *c, f.status,
           f.reason.empty() ? std::string(sip::default_reason_phrase(f.status)) : f.reason);
     }
-    return end_call(
-        *c, Party::kCallee,
-        fmt::format("redirect to {} failed: {} {}", c->record.callee, f.status, f.reason));
+    return redirect_failed(
+        *c, fmt::format("redirect to {} failed: {} {}", c->record.callee, f.status, f.reason));
   }
   if (c->phase != CallPhase::kRinging) return;
   for (const auto& f : c->forks) {

@@ -121,6 +121,11 @@ struct Call {
   /// A leg of this call is being re-INVITEd into (or out of) another call
   /// (attended transfer): other changes wait (491).
   bool moving = false;
+  /// AppControl::redirect with a fallback: dialed when the redirect fails
+  /// or rings unanswered until redirect_timer.
+  std::string redirect_fallback;
+  TimerId redirect_timer = 0;
+  bool app_music = false;  ///< the application put the caller on music
 };
 
 }  // namespace switchboard::core

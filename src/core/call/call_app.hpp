@@ -19,6 +19,7 @@
 // after on_end(). Core thread only.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -51,6 +52,9 @@ struct AppCallInfo {
   /// The caller came from a registered extension of this PBX (authenticated).
   bool caller_is_local = false;
   std::string source_address;  ///< where the caller's signalling came from (lockouts)
+  /// The transferrer, when a blind transfer brought the call here (parking:
+  /// who parked it); empty otherwise.
+  std::string referred_by;
 };
 
 /// What an application can do with its call.
@@ -77,6 +81,23 @@ class AppControl {
   /// the requests are cut without their completions.) A target that
   /// refuses or cannot be reached ends the call.
   virtual void redirect(std::string dialed) = 0;
+  /// redirect() with a fallback: when `dialed` fails or rings unanswered
+  /// for `no_answer`, `fallback` is dialed instead (a parked call's
+  /// callback goes to the operator); when that fails too the call ends.
+  virtual void redirect(std::string dialed, std::string fallback,
+                        std::chrono::seconds no_answer) = 0;
+
+  /// Music on hold toward the caller (the relay's shared stream of
+  /// `moh_class`, "" = the default class) instead of what the application
+  /// plays, until stop_music(), a redirect or the end.
+  virtual void start_music(const std::string& moh_class) = 0;
+  virtual void stop_music() = 0;
+  /// Connects this call's caller with the caller of call `call_id`, which
+  /// an application holds (a parked call): that party moves into this call
+  /// (a re-INVITE toward this call's relay) and its own call ends; this
+  /// application is detached (on_end()). `failed` runs instead when the
+  /// call is not there or its phone refuses the move.
+  virtual void join(const std::string& call_id, std::function<void()> failed) = 0;
 };
 
 class CallApp {
@@ -89,6 +110,9 @@ class CallApp {
   /// once, never from inside an AppControl call; the AppControl is gone
   /// after it.
   virtual void on_end() = 0;
+  /// Another party took the caller's place (an attended transfer of the
+  /// caller to this application): `caller` is its number.
+  virtual void on_caller_changed(const std::string& caller) { (void)caller; }
 };
 
 using CallAppPtr = std::unique_ptr<CallApp>;

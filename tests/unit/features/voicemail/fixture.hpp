@@ -37,6 +37,11 @@ class FakeControl final : public core::AppControl {
   int stops = 0;
   std::string hung_up;
   std::string redirected;
+  std::string fallback;
+  std::chrono::seconds fallback_after{0};
+  std::string music;  ///< the class while the caller hears music on hold
+  std::string joined_call;
+  std::function<void()> join_failed;
   core::CallApp* app = nullptr;
 
   const core::AppCallInfo& info() const override { return call; }
@@ -61,6 +66,19 @@ class FakeControl final : public core::AppControl {
   }
   void hang_up(std::string cause) override { hung_up = cause.empty() ? "?" : cause; }
   void redirect(std::string dialed) override { redirected = std::move(dialed); }
+  void redirect(std::string dialed, std::string fallback_to, std::chrono::seconds after) override {
+    redirected = std::move(dialed);
+    fallback = std::move(fallback_to);
+    fallback_after = after;
+  }
+  void start_music(const std::string& moh_class) override {
+    music = moh_class.empty() ? "default" : moh_class;
+  }
+  void stop_music() override { music.clear(); }
+  void join(const std::string& call_id, std::function<void()> failed) override {
+    joined_call = call_id;
+    join_failed = std::move(failed);
+  }
 
   /// The newest request of a kind not yet completed.
   Request* pending(Request::Kind kind) {
