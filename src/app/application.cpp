@@ -28,6 +28,7 @@
 #include "core/subscriptions/subscription_server.hpp"
 #include "features/cdr/cdr_writer.hpp"
 #include "features/mail/mail_service.hpp"
+#include "features/parking/service.hpp"
 #include "features/voicemail/service.hpp"
 #include "media/rtp/media_engine.hpp"
 #include "sip/builder.hpp"
@@ -324,6 +325,7 @@ bool Application::start_calls() {
   sip_->set_dialog_user(b2bua_->dialog_user());
   if (!start_app_media()) return false;
   if (!start_voicemail()) return false;  // issue 8 (application_voicemail.cpp)
+  if (!start_parking()) return false;    // issue 7 §4 (application_parking.cpp)
   if (!start_mail()) return false;       // issue 8 §5 (application_mail.cpp)
   log::get("call")->info("calls: media {} ports {}-{} on {} thread(s)", ec.bind_address,
                          ec.port_first, ec.port_last, media_engine_->thread_count());

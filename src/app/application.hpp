@@ -3,15 +3,14 @@
 // and SIGHUP (reload). DESIGN.md §3 describes the threads.
 #pragma once
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
-#include <boost/asio/thread_pool.hpp>
 
 #include "api/core_access.hpp"
 #include "app/config/config.hpp"
@@ -21,7 +20,11 @@
 
 namespace switchboard::api {
 class ApiService;
-}
+class ParkedCallsView;
+}  // namespace switchboard::api
+namespace switchboard::features::parking {
+class ParkingService;
+}  // namespace switchboard::features::parking
 namespace switchboard::core {
 class SipEndpoint;
 class AccessGuard;
@@ -40,7 +43,7 @@ class EventBus;
 class CallTracker;
 class SubscriptionServer;
 class MwiNotifier;
-}
+}  // namespace switchboard::core
 namespace switchboard::media::rtp {
 class MediaEngine;
 }
@@ -49,7 +52,7 @@ class MohService;
 class PromptCatalog;
 class SpeechEngine;
 class SpeechService;
-}
+}  // namespace switchboard::media::audio
 namespace switchboard::features {
 class CdrWriter;
 }
@@ -132,6 +135,10 @@ class Application : public api::CoreAccess {
   std::unique_ptr<core::EngineMediaRelayFactory> relays_;
   std::unique_ptr<core::CallEvents> call_events_;
   std::unique_ptr<core::Router> router_;
+  // Call parking (issue 7 §4, application_parking.cpp); outlives b2bua_.
+  bool start_parking();
+  std::unique_ptr<features::parking::ParkingService> parking_;
+  std::unique_ptr<api::ParkedCallsView> parked_view_;
   std::unique_ptr<core::B2bua> b2bua_;
   // Call applications (application_apps.cpp).
   bool start_app_media();

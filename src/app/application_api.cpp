@@ -53,6 +53,7 @@ bool Application::start_api() {
       }
     });
   }
+  if (parked_view_) api_->set_parked_calls(parked_view_.get());
   auto port = api_->start();
   if (!port.ok()) {
     log::get("app")->error("{}", port.error().message);

@@ -19,6 +19,8 @@ constexpr TypeName kNames[] = {
     {EventType::kCallHeld, "call.held"},
     {EventType::kCallResumed, "call.resumed"},
     {EventType::kCallTransferred, "call.transferred"},
+    {EventType::kCallParked, "call.parked"},
+    {EventType::kCallUnparked, "call.unparked"},
     {EventType::kCallEnded, "call.ended"},
     {EventType::kPresence, "presence"},
     {EventType::kVoicemailRead, "voicemail.read"},

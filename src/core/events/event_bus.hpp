@@ -28,6 +28,8 @@ enum class EventType {
   kCallHeld,
   kCallResumed,
   kCallTransferred,
+  kCallParked,
+  kCallUnparked,
   kCallEnded,
   kPresence,
   kVoicemailRead,
