@@ -31,6 +31,8 @@ enum class EventType {
   kPresence,
   kVoicemailRead,
   kVoicemailDeleted,
+  kConferenceJoined,
+  kConferenceLeft,
 };
 
 /// "registration", "call.started", …
