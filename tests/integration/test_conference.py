@@ -14,7 +14,9 @@ real binary.
   holds all three tones.
 - A PIN-protected room (2001): a wrong PIN (RFC 4733 digits, baresip
   `sndcode`) is refused and asked again, the right one joins; a second
-  caller with the moderator PIN joins as moderator and `*3` removes the
+  caller with the moderator PIN joins as moderator; the first mutes and
+  unmutes itself with `*6` (the moderator hears its tone, then silence for
+  the muted time, then the tone again); the moderator's `*3` removes the
   first, whom the PBX hangs up.
 """
 import math
@@ -59,6 +61,23 @@ def heard_levels(path, end_margin_s: float = 1.5, window_s: float = 2.4) -> dict
     window = samples[end - int(8000 * window_s):end]
     assert len(window) == int(8000 * window_s), (path, len(samples))
     return {hz: level_dbfs(window, hz) for hz in PARTIES.values()}
+
+
+def block_levels(path, hz: int, block_s: float = 0.2) -> list[float]:
+    samples = read_wav(path)
+    n = int(8000 * block_s)
+    return [level_dbfs(samples[i:i + n], hz) for i in range(0, len(samples) - n + 1, n)]
+
+
+def runs(seq: list[bool]) -> list[tuple[bool, int]]:
+    """[True, True, False] → [(True, 2), (False, 1)]"""
+    out: list[tuple[bool, int]] = []
+    for x in seq:
+        if out and out[-1][0] == x:
+            out[-1] = (x, out[-1][1] + 1)
+        else:
+            out.append((x, 1))
+    return out
 
 
 def subscribe(pbx):
@@ -143,8 +162,8 @@ def test_a_pin_room_refuses_a_wrong_pin_and_its_moderator_removes_a_caller(switc
                     "conference:\n  rooms:\n  - number: '2001'\n    name: Board\n"
                     "    pin: '4321'\n    moderator_pin: '8765'\n")
     ws = subscribe(pbx)
-    a = phone(workdir, pbx, "1001", tone(workdir / "a.wav", [(40.0, 450)]))
-    b = phone(workdir, pbx, "1002", tone(workdir / "b.wav", [(40.0, 1050)]))
+    a = phone(workdir, pbx, "1001", tone(workdir / "a.wav", [(40.0, 1050)]))
+    b = phone(workdir, pbx, "1002", tone(workdir / "b.wav", [(40.0, 450)]))
     out = lambda: pbx.proc.output()  # noqa: E731
     try:
         regs = lambda: pbx.get("/api/v1/registrations")[1]["registrations"]  # noqa: E731
@@ -169,7 +188,13 @@ def test_a_pin_room_refuses_a_wrong_pin_and_its_moderator_removes_a_caller(switc
         e = ws.recv_json()
         assert e["type"] == "conference.joined" and e["data"]["caller"] == "1002", e
         assert e["data"]["moderator"] is True and e["data"]["participants"] == 2, e
-        time.sleep(1.0)
+        time.sleep(2.5)
+        send_digits(a, "*6")  # 1001 mutes itself: 1002 stops hearing 1050 Hz …
+        assert wait_until(lambda: " muted" in out(), 3), out()[-3000:]
+        time.sleep(2.5)
+        send_digits(a, "*6")  # … and hears it again
+        assert wait_until(lambda: " unmuted" in out(), 3), out()[-3000:]
+        time.sleep(2.5)
         send_digits(b, "*3")  # the moderator removes the last participant: 1001
         e = ws.recv_json()
         assert e["type"] == "conference.left" and e["data"]["caller"] == "1001", e
@@ -185,3 +210,10 @@ def test_a_pin_room_refuses_a_wrong_pin_and_its_moderator_removes_a_caller(switc
     ws.close()
     assert e["type"] == "conference.left" and e["data"]["caller"] == "1002", e
     assert "room 2001 closed" in out(), out()[-3000:]
+    # What the moderator heard of 1001, in 0.2 s blocks: the tone (1.4 s or
+    # more), silence while muted (1.6 s or more), the tone again.
+    heard = runs([level >= -20.0 for level in block_levels(
+        next((workdir / "phone-1002" / "rec").glob("*-dec.wav")), 1050)])
+    print("the moderator heard 1050 Hz (runs of 0.2 s blocks):", heard)
+    assert any(heard[i][0] and heard[i][1] >= 7 and not heard[i + 1][0] and heard[i + 1][1] >= 8
+               and heard[i + 2][0] and heard[i + 2][1] >= 7 for i in range(len(heard) - 2)), heard
