@@ -33,7 +33,7 @@ class FakeControl final : public core::AppControl {
   int stops = 0;
   std::string hung_up;
   std::string redirected;  ///< never: a conference caller is not handed on
-  bool has_leg = true;  ///< false: the call has no terminating leg
+  bool has_leg = true;     ///< false: the call has no terminating leg
 
   const core::AppCallInfo& info() const override { return call; }
   app::OpId play(app::PlayRequest r) override {
