@@ -12,6 +12,7 @@
 #include "core/events/event_bus.hpp"
 #include "features/conference/engine_room_media.hpp"
 #include "features/conference/service.hpp"
+#include "media/audio/wav_recorder.hpp"
 
 namespace switchboard::app {
 
@@ -32,14 +33,22 @@ conf::ConferenceOptions conference_options(const config::Config& cfg) {
   return o;
 }
 
-/// Blocking, at start-up and reload only.
-void make_recording_dir(const conf::ConferenceOptions& o) {
+/// Blocking, at start-up and reload only. Recordings a crash left as
+/// <name>.part are completed (renamed) at start-up.
+void make_recording_dir(const conf::ConferenceOptions& o, bool recover) {
   if (!o.record) return;
   std::error_code ec;
   std::filesystem::create_directories(o.recording_dir, ec);
+  auto log = log::get("conference");
   if (ec) {
-    log::get("conference")
-        ->error("conference recordings: cannot create {}: {}", o.recording_dir, ec.message());
+    log->error("conference recordings: cannot create {}: {}", o.recording_dir, ec.message());
+    return;
+  }
+  if (!recover) return;
+  if (auto done = media::audio::recover_recordings(o.recording_dir); !done.ok()) {
+    log->error("conference recordings: {}", done.error().message);
+  } else if (!done->empty()) {
+    log->warn("{} conference recording(s) recovered after a crash", done->size());
   }
 }
 
@@ -55,7 +64,7 @@ bool Application::start_conference() {
   conference_media_ = std::make_unique<conf::EngineRoomMediaFactory>(*media_engine_, std::move(mo),
                                                                      core_.get_executor());
   auto options = conference_options(cfg);
-  make_recording_dir(options);
+  make_recording_dir(options, /*recover=*/true);
   conference_ = std::make_unique<conf::ConferenceService>(std::move(options), *conference_media_);
   conference_->on_event([this](const conf::ConferenceEvent& e) {
     const bool joined = e.kind == conf::ConferenceEvent::Kind::kJoined;
@@ -79,7 +88,7 @@ bool Application::start_conference() {
 void Application::apply_conference(const config::Config& cfg) {
   if (!conference_) return;
   auto options = conference_options(cfg);
-  make_recording_dir(options);
+  make_recording_dir(options, /*recover=*/false);
   conference_->update_options(std::move(options));
 }
 

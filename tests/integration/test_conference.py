@@ -11,7 +11,7 @@ real binary.
   recording). conference.joined / conference.left
   come on the API's event stream.
   The room is recorded (conference.record_conferences): the finished WAV
-  holds all three tones.
+  holds all three tones; a `.part` a crash left is completed at start-up.
 - A PIN-protected room (2001): a wrong PIN (RFC 4733 digits, baresip
   `sndcode`) is refused and asked again, the right one joins; a second
   caller with the moderator PIN joins as moderator; the first mutes and
@@ -90,10 +90,14 @@ def subscribe(pbx):
 
 def test_three_parties_each_hear_the_other_two_and_not_themselves(switchboard_factory, workdir):
     rec_dir = workdir / "recordings"
+    # A recording a crash left unfinished is completed at start-up.
+    (rec_dir / "conference").mkdir(parents=True)
+    tone(workdir / "crashed.wav", [(1.0, 700)]).rename(rec_dir / "conference" / "1999-x.wav.part")
     pbx = start_pbx(switchboard_factory,
                     "security:\n  digest_algorithms: [MD5]\n"
                     f"recording:\n  storage_path: {rec_dir}\n"
                     "conference:\n  record_conferences: true\n")
+    assert (rec_dir / "conference" / "1999-x.wav").exists(), list(rec_dir.rglob("*"))
     ws = subscribe(pbx)
     phones = {ext: phone(workdir, pbx, ext, tone(workdir / f"{ext}.wav", [(40.0, hz)]))
               for ext, hz in PARTIES.items()}
