@@ -14,7 +14,9 @@ real binary.
   holds all three tones; a `.part` a crash left is completed at start-up.
 - A PIN-protected room (2001): a wrong PIN (RFC 4733 digits, baresip
   `sndcode`) is refused and asked again, the right one joins; a second
-  caller with the moderator PIN joins as moderator; the first mutes and
+  caller with the moderator PIN joins as moderator; a third, with the right
+  PIN, hears that the room is full (max_participants 2) and is hung up; the
+  first mutes and
   unmutes itself with `*6` (the moderator hears its tone, then silence for
   the muted time, then the tone again); the moderator's `*3` removes the
   first, whom the PBX hangs up.
@@ -163,15 +165,17 @@ def test_a_pin_room_refuses_a_wrong_pin_and_its_moderator_removes_a_caller(switc
                                                                           workdir):
     pbx = start_pbx(switchboard_factory,
                     "security:\n  digest_algorithms: [MD5]\n"
-                    "conference:\n  rooms:\n  - number: '2001'\n    name: Board\n"
+                    "conference:\n  max_participants: 2\n"
+                    "  rooms:\n  - number: '2001'\n    name: Board\n"
                     "    pin: '4321'\n    moderator_pin: '8765'\n")
     ws = subscribe(pbx)
-    a = phone(workdir, pbx, "1001", tone(workdir / "a.wav", [(40.0, 1050)]))
-    b = phone(workdir, pbx, "1002", tone(workdir / "b.wav", [(40.0, 450)]))
+    a = phone(workdir, pbx, "1001", tone(workdir / "a.wav", [(60.0, 1050)]))
+    b = phone(workdir, pbx, "1002", tone(workdir / "b.wav", [(60.0, 450)]))
+    c = phone(workdir, pbx, "1003", tone(workdir / "c.wav", [(60.0, 1750)]))
     out = lambda: pbx.proc.output()  # noqa: E731
     try:
         regs = lambda: pbx.get("/api/v1/registrations")[1]["registrations"]  # noqa: E731
-        assert wait_until(lambda: len(regs()) == 2, 15), regs()
+        assert wait_until(lambda: len(regs()) == 3, 15), regs()
         a.command("dial", f"sip:2001@127.0.0.1:{pbx.sip_port}")
         assert a.wait_event("CALL_ESTABLISHED", 15), a.proc.output()[-3000:]
         time.sleep(2.0)  # RTP flowing (baresip drops events sent before)
@@ -192,7 +196,14 @@ def test_a_pin_room_refuses_a_wrong_pin_and_its_moderator_removes_a_caller(switc
         e = ws.recv_json()
         assert e["type"] == "conference.joined" and e["data"]["caller"] == "1002", e
         assert e["data"]["moderator"] is True and e["data"]["participants"] == 2, e
-        time.sleep(2.5)
+        # max_participants 2: the third caller, right PIN and all, is sent away.
+        c.command("dial", f"sip:2001@127.0.0.1:{pbx.sip_port}")
+        assert c.wait_event("CALL_ESTABLISHED", 15), c.proc.output()[-3000:]
+        time.sleep(2.0)
+        send_digits(c, "4321#")
+        assert wait_until(lambda: "from 1003 refused: full" in out(), 5), out()[-3000:]
+        assert c.wait_event("CALL_CLOSED", 15), c.proc.output()[-3000:]  # after "… full. Goodbye."
+        time.sleep(0.5)
         send_digits(a, "*6")  # 1001 mutes itself: 1002 stops hearing 1050 Hz …
         assert wait_until(lambda: " muted" in out(), 3), out()[-3000:]
         time.sleep(2.5)
@@ -210,6 +221,7 @@ def test_a_pin_room_refuses_a_wrong_pin_and_its_moderator_removes_a_caller(switc
     finally:
         a.stop()
         b.stop()
+        c.stop()
     e = ws.recv_json()
     ws.close()
     assert e["type"] == "conference.left" and e["data"]["caller"] == "1002", e
