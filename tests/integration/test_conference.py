@@ -1,25 +1,25 @@
 """Issue 7 §6: conference rooms with real phones (baresip, PCMU) against the
 real binary.
 
-- Three parties in room 2000 (open): 1001 sends 450 Hz, 1002 1050 Hz and 1003
-  1750 Hz — chosen so that no sum, difference or third-order product of two
-  of them (G.711 companding of the mix makes some) falls on the third; with
-  500/900/1300, 2 x 900 - 500 = 1300 and 2 x 900 - 1300 = 500. With all
+- Three parties in room 2000 (open): 1001 sends 450 Hz, 1002 1050 Hz and
+  1003 1750 Hz — chosen so that no sum, difference or third-order product of
+  two of them (G.711 companding of the mix makes some) falls on the third;
+  with 500/900/1300, 2 x 900 - 500 = 1300 and 2 x 900 - 1300 = 500. With all
   three in the room, each phone's recording of what it heard must hold the
   other two tones and not its own: each other tone at least -30 dBFS, its
   own at least 30 dB below the weaker of the two (Goertzel over 2.4 s of the
-  recording). conference.joined / conference.left
-  come on the API's event stream.
-  The room is recorded (conference.record_conferences): the finished WAV
-  holds all three tones; a `.part` a crash left is completed at start-up.
+  recording; the same measure on what the phone sent must find its own
+  tone). conference.joined / conference.left come on the API's event
+  stream. The room is recorded (conference.record_conferences): the
+  finished WAV holds all three tones; a `.part` a crash left is completed at
+  start-up.
 - A PIN-protected room (2001): a wrong PIN (RFC 4733 digits, baresip
   `sndcode`) is refused and asked again, the right one joins; a second
   caller with the moderator PIN joins as moderator; a third, with the right
   PIN, hears that the room is full (max_participants 2) and is hung up; the
-  first mutes and
-  unmutes itself with `*6` (the moderator hears its tone, then silence for
-  the muted time, then the tone again); the moderator's `*3` removes the
-  first, whom the PBX hangs up.
+  first mutes and unmutes itself with `*6` (the moderator hears its tone,
+  then silence for the muted time, then the tone again); the moderator's
+  `*3` removes the first, whom the PBX hangs up.
 """
 import math
 import struct
