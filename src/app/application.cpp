@@ -27,6 +27,7 @@
 #include "core/subscriptions/store_counts.hpp"
 #include "core/subscriptions/subscription_server.hpp"
 #include "features/cdr/cdr_writer.hpp"
+#include "features/conference/service.hpp"
 #include "features/mail/mail_service.hpp"
 #include "features/parking/service.hpp"
 #include "features/voicemail/service.hpp"
@@ -324,9 +325,10 @@ bool Application::start_calls() {
   }
   sip_->set_dialog_user(b2bua_->dialog_user());
   if (!start_app_media()) return false;
-  if (!start_voicemail()) return false;  // issue 8 (application_voicemail.cpp)
-  if (!start_parking()) return false;    // issue 7 §4 (application_parking.cpp)
-  if (!start_mail()) return false;       // issue 8 §5 (application_mail.cpp)
+  if (!start_voicemail()) return false;   // issue 8 (application_voicemail.cpp)
+  if (!start_parking()) return false;     // issue 7 §4 (application_parking.cpp)
+  if (!start_mail()) return false;        // issue 8 §5 (application_mail.cpp)
+  if (!start_conference()) return false;  // issue 7 §6 (application_conference.cpp)
   log::get("call")->info("calls: media {} ports {}-{} on {} thread(s)", ec.bind_address,
                          ec.port_first, ec.port_last, media_engine_->thread_count());
   return true;
@@ -451,8 +453,9 @@ void Application::apply(config::Config next) {
   }
   config_ = std::make_shared<const config::Config>(std::move(next));
   apply_security(*config_);
-  apply_voicemail(*config_);  // issue 8
-  apply_mail(*config_);       // issue 8 §5
+  apply_voicemail(*config_);   // issue 8
+  apply_mail(*config_);        // issue 8 §5
+  apply_conference(*config_);  // issue 7 §6
   ++reloads_;
   sync_extensions();
   logger->info("configuration reloaded: {} extension(s)", config_->extensions.size());
@@ -496,7 +499,8 @@ void Application::shutdown() {
   if (b2bua_) b2bua_->end_all("shutdown");  // BYE/503 out, CDR rows completed
   if (subscriptions_) subscriptions_->terminate_all("deactivated");  // final NOTIFYs (issue 8)
   if (sip_) sip_->stop();                                            // no new SIP traffic
-  b2bua_.reset();  // relays closed; open CDR rows are marked interrupted at start-up
+  b2bua_.reset();       // relays closed; open CDR rows are marked interrupted at start-up
+  conference_.reset();  // rooms closed (recordings finished) while the engine runs
   if (media_engine_) media_engine_->stop();
   stop_mail();      // no new SMTP rounds (issue 8 §5)
   workers_.join();  // in-flight blocking work (DB writes) completes

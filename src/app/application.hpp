@@ -62,6 +62,10 @@ class VoicemailService;
 namespace switchboard::features::mail {
 class MailService;
 }
+namespace switchboard::features::conference {
+class ConferenceService;
+class RoomMediaFactory;
+}
 namespace switchboard::sip {
 class DigestServer;
 }
@@ -156,6 +160,11 @@ class Application : public api::CoreAccess {
   void stop_mail();
   std::string mailbox_email(const std::string& mailbox) const;
   std::unique_ptr<features::mail::MailService> mail_;
+  // Conference rooms (issue 7 §6, application_conference.cpp).
+  bool start_conference();
+  void apply_conference(const config::Config& cfg);
+  std::unique_ptr<features::conference::RoomMediaFactory> conference_media_;
+  std::unique_ptr<features::conference::ConferenceService> conference_;
   std::unique_ptr<media::audio::MohService> moh_;
   std::unique_ptr<features::CdrWriter> cdr_writer_;
   std::unique_ptr<store::Database> db_;

@@ -182,9 +182,19 @@ struct VoicemailConfig {
   MwiConfig mwi;
 };
 
+/// conference.rooms[]: a room with a name and PINs; numbers not listed are
+/// open rooms (no PIN, no moderator).
+struct ConferenceRoomConfig {
+  std::string number;
+  std::string name;
+  Secret pin;            ///< empty: no PIN
+  Secret moderator_pin;  ///< empty: no moderator
+};
+
 struct ConferenceConfig {
   int max_participants = 50;
   bool record_conferences = false;
+  std::vector<ConferenceRoomConfig> rooms;
 };
 
 struct QueueConfig {

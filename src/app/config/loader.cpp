@@ -95,7 +95,7 @@ LoadResult load_string(const std::string& text, const std::string& file, const E
   if (auto s = root.child("features"); s.present()) parse_features(s, c.features);
   if (auto s = root.child("recording"); s.present()) parse_recording(s, c.recording);
   if (auto s = root.child("voicemail"); s.present()) parse_voicemail(s, c.voicemail);
-  if (auto s = root.child("conference"); s.present()) parse_conference(s, c.conference);
+  if (auto s = root.child("conference"); s.present()) parse_conference(s, c.conference, c.dialplan.conference_pattern);
   parse_queues(root, c.queues);
   if (auto s = root.child("parking"); s.present()) parse_parking(s, c.parking);
   if (auto s = root.child("presence"); s.present()) parse_presence(s, c.presence);

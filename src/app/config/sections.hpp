@@ -15,7 +15,8 @@ void parse_dialplan(Section& s, DialplanConfig& out);
 void parse_features(Section& s, FeaturesConfig& out);
 void parse_recording(Section& s, RecordingConfig& out);
 void parse_voicemail(Section& s, VoicemailConfig& out);
-void parse_conference(Section& s, ConferenceConfig& out);
+/// `conference_pattern` (dialplan, parsed before): every room must match it.
+void parse_conference(Section& s, ConferenceConfig& out, const std::string& conference_pattern);
 void parse_queues(Section& root, std::vector<QueueConfig>& out);
 void parse_parking(Section& s, ParkingConfig& out);
 void parse_presence(Section& s, PresenceConfig& out);

@@ -4,6 +4,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <regex>
+
 #include "app/config/sections.hpp"
 
 namespace switchboard::app::config {
@@ -54,6 +57,15 @@ void parse_vip_routing(Section& s, VipRoutingConfig& out) {
   s.finish_unknown_keys();
 }
 
+/// A pattern that does not compile is reported by parse_dialplan: no match.
+bool matches(const std::string& pattern, const std::string& text) {
+  try {
+    return std::regex_match(text, std::regex(pattern, std::regex::ECMAScript));
+  } catch (const std::regex_error&) {
+    return true;
+  }
+}
+
 }  // namespace
 
 void parse_features(Section& s, FeaturesConfig& out) {
@@ -89,9 +101,44 @@ void parse_recording(Section& s, RecordingConfig& out) {
   s.finish_unknown_keys();
 }
 
-void parse_conference(Section& s, ConferenceConfig& out) {
+void parse_conference(Section& s, ConferenceConfig& out, const std::string& conference_pattern) {
   s.integer("max_participants", out.max_participants, 2, 1000);
   s.boolean("record_conferences", out.record_conferences);
+  auto pin_ok = [](const std::string& p) {
+    return p.size() >= 1 && p.size() <= 12 &&
+           std::all_of(p.begin(), p.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  s.each_item("rooms", [&](Section& r, size_t) {
+    ConferenceRoomConfig room;
+    if (r.str("number", room.number, Need::kRequired)) {
+      if (!pin_ok(room.number) || room.number.size() > 15) {
+        r.context().error(r.mark_of("number"), r.path_of("number"), "expected digits");
+      } else if (!matches(conference_pattern, room.number)) {
+        r.context().error(
+            r.mark_of("number"), r.path_of("number"),
+            fmt::format("room {} does not match dialplan.conference_pattern", room.number));
+      }
+      for (const auto& other : out.rooms) {
+        if (other.number == room.number) {
+          r.context().error(r.mark_of("number"), r.path_of("number"),
+                            fmt::format("duplicate room {}", room.number));
+        }
+      }
+    }
+    r.str("name", room.name);
+    for (auto [key, pin] :
+         {std::pair{"pin", &room.pin}, std::pair{"moderator_pin", &room.moderator_pin}}) {
+      if (r.secret(key, *pin) && !pin_ok(pin->reveal())) {
+        r.context().error(r.mark_of(key), r.path_of(key), "expected 1 to 12 digits");
+      }
+    }
+    if (!room.pin.empty() && room.pin == room.moderator_pin) {
+      r.context().error(r.mark_of("moderator_pin"), r.path_of("moderator_pin"),
+                        "must differ from pin");
+    }
+    r.finish_unknown_keys();
+    out.rooms.push_back(std::move(room));
+  });
   s.finish_unknown_keys();
 }
 

@@ -13,6 +13,10 @@
 #include "common/result.hpp"
 #include "media/app/requests.hpp"
 
+namespace switchboard::media::app {
+class TerminatingLeg;
+}
+
 namespace switchboard::core {
 
 /// The stream as negotiated between the relay's side B and the leg.
@@ -37,6 +41,10 @@ class AppMedia {
   virtual void stop() = 0;
   /// Stops every request (each completes as kStopped) and returns the ports.
   virtual void close() = 0;
+  /// The media leg itself, for what needs more than the media API (a
+  /// conference room mixes it: media::app::Conference::add_party). nullptr
+  /// once closed, and in fakes.
+  virtual media::app::TerminatingLeg* terminating_leg() { return nullptr; }
 };
 
 using AppMediaPtr = std::unique_ptr<AppMedia>;

@@ -108,6 +108,10 @@ class B2bua::AppHandle final : public AppControl {
   void stop_media() override {
     if (auto* at = running()) at->media->stop();
   }
+  media::app::TerminatingLeg* terminating_leg() override {
+    auto* at = running();
+    return at ? at->media->terminating_leg() : nullptr;
+  }
   void hang_up(std::string cause) override {
     if (B2bua* b = owner(); b && running()) b->app_hang_up(id_, std::move(cause));
   }

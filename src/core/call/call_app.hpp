@@ -27,6 +27,10 @@
 #include "core/call/dialplan.hpp"
 #include "media/app/requests.hpp"
 
+namespace switchboard::media::app {
+class TerminatingLeg;
+}
+
 namespace switchboard::core {
 
 /// Why the call reached the application.
@@ -70,6 +74,10 @@ class AppControl {
   virtual media::app::OpId collect_digits(media::app::CollectRequest request) = 0;
   /// Stops every running request (each completes as kStopped).
   virtual void stop_media() = 0;
+  /// The call's terminating leg, for a conference room to mix it
+  /// (media::app::Conference::add_party); valid while the application runs.
+  /// nullptr when there is none (fakes, a call that is ending).
+  virtual media::app::TerminatingLeg* terminating_leg() { return nullptr; }
 
   /// Ends the call (BYE to the caller); on_end() follows.
   virtual void hang_up(std::string cause) = 0;

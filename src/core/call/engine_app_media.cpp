@@ -24,6 +24,9 @@ class EngineAppMedia final : public AppMedia {
   void close() override {
     if (!leg_->closed()) leg_->close();
   }
+  media::app::TerminatingLeg* terminating_leg() override {
+    return leg_->closed() ? nullptr : leg_.get();
+  }
 
  private:
   std::unique_ptr<media::app::TerminatingLeg> leg_;

@@ -25,6 +25,8 @@ constexpr TypeName kNames[] = {
     {EventType::kPresence, "presence"},
     {EventType::kVoicemailRead, "voicemail.read"},
     {EventType::kVoicemailDeleted, "voicemail.deleted"},
+    {EventType::kConferenceJoined, "conference.joined"},
+    {EventType::kConferenceLeft, "conference.left"},
 };
 
 }  // namespace

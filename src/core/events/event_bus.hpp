@@ -34,6 +34,8 @@ enum class EventType {
   kPresence,
   kVoicemailRead,
   kVoicemailDeleted,
+  kConferenceJoined,
+  kConferenceLeft,
 };
 
 /// "registration", "call.started", …

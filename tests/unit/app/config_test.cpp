@@ -458,5 +458,58 @@ TEST(ConfigLoader, VoicemailMainNumberSmtpSecurityAndDeleteAfterEmail) {
   EXPECT_THAT(all_messages(bad), HasSubstr("voicemail.smtp.security"));
 }
 
+TEST(ConfigLoader, ConferenceRoomsOfIssue7) {
+  auto defaults = load_string(kMinimal, "c.yml", env_from({}));
+  ASSERT_TRUE(defaults.ok()) << all_messages(defaults);
+  EXPECT_TRUE(defaults.config->conference.rooms.empty());
+  EXPECT_EQ(defaults.config->conference.max_participants, 50);
+  auto set = load_string(std::string(kMinimal) +
+                             "conference:\n  max_participants: 10\n  record_conferences: true\n"
+                             "  rooms:\n  - number: '2001'\n    name: Board\n"
+                             "    pin: '4321'\n    moderator_pin: '8765'\n"
+                             "  - number: '2002'\n",
+                         "c.yml", env_from({}));
+  ASSERT_TRUE(set.ok()) << all_messages(set);
+  const auto& c = set.config->conference;
+  EXPECT_EQ(c.max_participants, 10);
+  EXPECT_TRUE(c.record_conferences);
+  ASSERT_EQ(c.rooms.size(), 2u);
+  EXPECT_EQ(c.rooms[0].number, "2001");
+  EXPECT_EQ(c.rooms[0].name, "Board");
+  EXPECT_EQ(c.rooms[0].pin.reveal(), "4321");
+  EXPECT_EQ(c.rooms[0].moderator_pin.reveal(), "8765");
+  EXPECT_TRUE(c.rooms[1].pin.empty());
+  EXPECT_TRUE(c.rooms[1].moderator_pin.empty());
+
+  const std::string bad_text = std::string(kMinimal) +
+                               "conference:\n  rooms:\n"
+                               "  - number: '2001'\n    pin: 12ab\n"   // line 11..12
+                               "  - number: '2001'\n"                  // line 13
+                               "  - number: '3001'\n"                  // line 14
+                               "  - number: '2003'\n    pin: '1111'\n"  // line 15..16
+                               "    moderator_pin: '1111'\n"           // line 17
+                               "  - name: no number\n";                // line 18
+  auto bad = load_string(bad_text, "c.yml", env_from({}));
+  ASSERT_FALSE(bad.ok());
+  auto errors = bad.diagnostics.errors();
+  ASSERT_EQ(errors.size(), 5u) << all_messages(bad);
+  EXPECT_EQ(errors[0].path, "conference.rooms[0].pin");
+  EXPECT_EQ(errors[0].line, 12);
+  EXPECT_EQ(errors[0].column, 10);
+  EXPECT_EQ(errors[0].message, "expected 1 to 12 digits");
+  EXPECT_EQ(errors[1].path, "conference.rooms[1].number");
+  EXPECT_EQ(errors[1].line, 13);
+  EXPECT_THAT(errors[1].message, HasSubstr("duplicate room 2001"));
+  EXPECT_EQ(errors[2].format(),
+            "c.yml:14:13: conference.rooms[2].number: room 3001 does not match "
+            "dialplan.conference_pattern");
+  EXPECT_EQ(errors[3].path, "conference.rooms[3].moderator_pin");
+  EXPECT_EQ(errors[3].line, 17);
+  EXPECT_THAT(errors[3].message, HasSubstr("must differ from pin"));
+  EXPECT_EQ(errors[4].path, "conference.rooms[4].number");
+  // The PIN never appears in a message.
+  EXPECT_EQ(all_messages(bad).find("12ab"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace switchboard::app::config

@@ -36,6 +36,10 @@ class FakeAppMedia final : public AppMedia {
     log_->requests.push_back("close");
     log_->closed = true;
   }
+  /// Stands for the real leg: the log's address, never dereferenced.
+  mapp::TerminatingLeg* terminating_leg() override {
+    return log_->closed ? nullptr : reinterpret_cast<mapp::TerminatingLeg*>(log_.get());
+  }
   /// The media thread's completion of `id` (delivered on the core thread).
   void complete(const mapp::MediaEvent& e) { on_event_(e); }
 
@@ -197,6 +201,16 @@ TEST_F(B2buaAppsTest, TheApplicationHangsUp) {
   EXPECT_EQ(seen->events, (std::vector<std::string>{"start", "end"}));
   EXPECT_EQ(last.hangup_side, Party::kCallee);
   EXPECT_EQ(last.hangup_cause, "goodbye");
+}
+
+TEST_F(B2buaAppsTest, TheApplicationReachesItsLegWhileItRuns) {
+  feed(invite("2001"), from_ip(kA));  // a conference room mixes the leg
+  ASSERT_TRUE(seen->control);
+  ASSERT_EQ(app_media.logs.size(), 1u);
+  EXPECT_EQ(seen->control->terminating_leg(),
+            reinterpret_cast<mapp::TerminatingLeg*>(app_media.logs[0].get()));
+  seen->control->hang_up("bye");
+  EXPECT_EQ(seen->control->terminating_leg(), nullptr);  // ending: no more leg
 }
 
 TEST_F(B2buaAppsTest, NoAnswerBusyAndUnregisteredCalleesReachTheMailbox) {
