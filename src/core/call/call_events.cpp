@@ -48,6 +48,10 @@ const char* to_string(CallEventKind k) {
       return "call.resumed";
     case CallEventKind::kEnded:
       return "call.ended";
+    case CallEventKind::kRecordingStarted:
+      return "call.recording.started";
+    case CallEventKind::kRecordingStopped:
+      return "call.recording.stopped";
   }
   return "call";
 }
@@ -58,6 +62,14 @@ nlohmann::json to_json(const CallEvent& e) {
                       {"caller", c.caller},         {"callee", c.callee},
                       {"dialed", c.dialed},         {"start", store::to_iso(c.start)}};
   if (c.answer) j["answer"] = store::to_iso(*c.answer);
+  if (!c.recordings.empty()) j["recordings"] = c.recordings;
+  if (e.recording) {
+    j["recording"] = e.recording->reference;
+    if (e.kind == CallEventKind::kRecordingStopped) {
+      j["seconds"] = e.recording->seconds;
+      if (!e.recording->error.empty()) j["error"] = e.recording->error;
+    }
+  }
   if (e.kind == CallEventKind::kEnded) {
     j["end"] = store::to_iso(c.end);
     j["outcome"] = to_string(c.outcome);

@@ -1,5 +1,5 @@
 // Call events (DESIGN §2: fire-and-forget notifications): a call started,
-// was answered, held/resumed, ended. CDR, presence, the API stream and
+// was answered, held/resumed, recorded, ended. CDR, presence, the API stream and
 // metrics subscribe; the B2BUA publishes. Core thread only.
 #pragma once
 
@@ -35,14 +35,35 @@ struct CallRecord {
   std::string codec;  ///< "PCMU/8000"
   std::string caller_user_agent, callee_user_agent;
   MediaQuality quality;
+  /// Recordings of the call, in order: paths relative to
+  /// recording.storage_path (known from the start of each, so the CDR names
+  /// a file even if the call outlives the process).
+  std::vector<std::string> recordings;
 };
 
-enum class CallEventKind { kStarted, kRinging, kAnswered, kHeld, kResumed, kEnded };
+enum class CallEventKind {
+  kStarted,
+  kRinging,
+  kAnswered,
+  kHeld,
+  kResumed,
+  kEnded,
+  kRecordingStarted,
+  kRecordingStopped,
+};
 const char* to_string(CallEventKind k);
+
+/// What a recording event is about (kRecordingStarted/kRecordingStopped).
+struct RecordingNote {
+  std::string reference;  ///< relative to recording.storage_path
+  double seconds = 0;     ///< audio in the file (stopped)
+  std::string error;      ///< why the file is incomplete or missing (stopped), else ""
+};
 
 struct CallEvent {
   CallEventKind kind;
   const CallRecord& call;
+  const RecordingNote* recording = nullptr;  ///< recording events only
 };
 
 /// The one JSON form of an event (API stream, logs).
@@ -52,8 +73,9 @@ class CallEvents {
  public:
   using Listener = std::function<void(const CallEvent&)>;
   void subscribe(Listener l) { listeners_.push_back(std::move(l)); }
-  void publish(CallEventKind kind, const CallRecord& call) const {
-    const CallEvent e{kind, call};
+  void publish(CallEventKind kind, const CallRecord& call,
+               const RecordingNote* recording = nullptr) const {
+    const CallEvent e{kind, call, recording};
     for (const auto& l : listeners_) l(e);
   }
 

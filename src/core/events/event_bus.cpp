@@ -18,6 +18,8 @@ constexpr TypeName kNames[] = {
     {EventType::kCallAnswered, "call.answered"},
     {EventType::kCallHeld, "call.held"},
     {EventType::kCallResumed, "call.resumed"},
+    {EventType::kCallRecordingStarted, "call.recording.started"},
+    {EventType::kCallRecordingStopped, "call.recording.stopped"},
     {EventType::kCallEnded, "call.ended"},
     {EventType::kPresence, "presence"},
     {EventType::kVoicemailRead, "voicemail.read"},

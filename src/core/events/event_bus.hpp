@@ -28,6 +28,8 @@ enum class EventType {
   kCallHeld,
   kCallResumed,
   kCallEnded,
+  kCallRecordingStarted,
+  kCallRecordingStopped,
   kPresence,
   kVoicemailRead,
   kVoicemailDeleted,
