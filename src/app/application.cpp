@@ -28,6 +28,7 @@
 #include "core/subscriptions/subscription_server.hpp"
 #include "features/cdr/cdr_writer.hpp"
 #include "features/mail/mail_service.hpp"
+#include "features/recording/storage_policy.hpp"
 #include "features/voicemail/service.hpp"
 #include "media/rtp/media_engine.hpp"
 #include "sip/builder.hpp"
@@ -325,6 +326,8 @@ bool Application::start_calls() {
   if (!start_app_media()) return false;
   if (!start_voicemail()) return false;  // issue 8 (application_voicemail.cpp)
   if (!start_mail()) return false;       // issue 8 §5 (application_mail.cpp)
+  // Issue 7 §5 (application_recording.cpp).
+  if (!start_recording_policy()) return false;
   log::get("call")->info("calls: media {} ports {}-{} on {} thread(s)", ec.bind_address,
                          ec.port_first, ec.port_last, media_engine_->thread_count());
   return true;
@@ -451,6 +454,7 @@ void Application::apply(config::Config next) {
   apply_security(*config_);
   apply_voicemail(*config_);  // issue 8
   apply_mail(*config_);       // issue 8 §5
+  apply_recording(*config_);  // issue 7 §5
   ++reloads_;
   sync_extensions();
   logger->info("configuration reloaded: {} extension(s)", config_->extensions.size());
