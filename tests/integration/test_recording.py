@@ -7,7 +7,7 @@ recording.stereo one party per channel. The CDR (GET /api/v1/cdr) names the
 file and the event stream carries call.recording.started/stopped. With
 auto_record off the API starts and stops a recording mid-call (a user only on
 their own calls) and the file covers that span only; an extension's
-`record: never` beats auto_record. A kill -9 mid-recording leaves a .part
+`record: never` (set by a reload) beats auto_record. A kill -9 mid-recording leaves a .part
 file with a valid header, completed to a WAV at the next start, and the
 interrupted CDR row still names it."""
 import math
@@ -33,12 +33,12 @@ def recording_pbx(factory, workdir: Path, extra: str = "", record_1002: str | No
     storage = workdir / "recordings"
     pbx = start_pbx(factory, "security:\n  digest_algorithms: [MD5]\n"
                              f"recording:\n  storage_path: {storage}\n  format: wav\n{extra}")
-    if record_1002:  # the extension's own setting, then a restart with it
-        pbx.stop()
+    if record_1002:  # the extension's own setting, applied by a reload (SIGHUP)
         text = pbx.config_path.read_text().replace(
             "  name: User 1002\n", f"  name: User 1002\n  record: {record_1002}\n", 1)
         pbx.config_path.write_text(text)
-        pbx.start()
+        pbx.signal(signal.SIGHUP)
+        assert pbx.proc.wait_for_output("configuration reloaded", 10), pbx.proc.output()[-2000:]
     pbx.storage = storage
     pbx.api = Api(pbx.http_port, pbx.token)
     return pbx
