@@ -5,31 +5,12 @@
 #include <nlohmann/json.hpp>
 
 #include "call_fixture.hpp"
+#include "recording_fixture.hpp"
 
 namespace switchboard::core::testing {
 namespace {
 
 constexpr const char* kA = "198.51.100.1";
-
-class FakePolicy final : public RecordingPolicy {
- public:
-  bool record_on_answer(const CallRecord& call) const override {
-    asked.push_back(call.caller + ">" + call.callee);
-    return auto_record;
-  }
-  Result<RecordingTarget> new_target(const CallRecord& call) override {
-    if (full) return make_error(ErrorCode::kIoError, "disk full");
-    ++made;
-    const std::string ref =
-        "2026/11/25/" + call.caller + "_" + call.callee + "_" + std::to_string(made) + ".wav";
-    return RecordingTarget{"/rec/" + ref, ref, stereo};
-  }
-  bool auto_record = false;
-  bool stereo = false;
-  bool full = false;
-  int made = 0;
-  mutable std::vector<std::string> asked;
-};
 
 class B2buaRecordingTest : public CallFixture {
  protected:
@@ -47,7 +28,7 @@ class B2buaRecordingTest : public CallFixture {
   }
   FakeRelay::Log& relay() { return *relays.logs.at(0); }
 
-  FakePolicy policy;
+  FakeRecordingPolicy policy;
   std::vector<std::pair<CallEventKind, RecordingNote>> notes;
 };
 
