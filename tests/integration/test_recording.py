@@ -9,7 +9,8 @@ auto_record off the API starts and stops a recording mid-call (a user only on
 their own calls) and the file covers that span only; an extension's
 `record: never` (set by a reload) beats auto_record. A kill -9 mid-recording leaves a .part
 file with a valid header, completed to a WAV at the next start, and the
-interrupted CDR row still names it."""
+interrupted CDR row still names it; a graceful stop (SIGTERM) completes the
+file and the row."""
 import math
 import signal
 import struct
@@ -21,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from api_client import Api
-from calls_helpers import start_pbx, wait_until
+from calls_helpers import cdr_rows, start_pbx, wait_until
 from test_api import make_token
 from test_api_events import subscribe
 from test_calls_audio import goertzel_fraction, phone, tone
@@ -259,3 +260,24 @@ def test_kill_9_mid_recording_keeps_the_file_and_its_cdr_reference(switchboard_f
     pbx.api = Api(pbx.http_port, pbx.token)  # the same port and token after the restart
     row = cdr_of(pbx, call_id, status="interrupted")
     assert row["recordings"] == [str(final.relative_to(pbx.storage))], row
+
+
+def test_a_graceful_stop_completes_the_recording(switchboard_factory, workdir):
+    pbx = recording_pbx(switchboard_factory, workdir, "  auto_record: true\n")
+    a, b = phones(workdir, pbx)
+    try:
+        call_id = dial(pbx, a, b)
+        time.sleep(2.5)
+        assert pbx.stop() == 0  # SIGTERM: calls are ended, the file is completed
+    finally:
+        a.stop()
+        b.stop()
+    files = list(pbx.storage.rglob("*.wav*"))
+    assert len(files) == 1 and files[0].suffix == ".wav", files
+    got = seconds_of(files[0])
+    print(f"SIGTERM after ~2.5 s: {got:.2f} s in the completed file")
+    assert 2.0 <= got <= 3.5, got
+    # The completed CDR row (the store read directly: the PBX is down) names it.
+    row = [r for r in cdr_rows(pbx) if r["call_id"] == call_id][0]
+    assert row["status"] == "complete", row
+    assert row["recording_path"] == str(files[0].relative_to(pbx.storage)), row
