@@ -40,6 +40,9 @@ def recording_pbx(factory, workdir: Path, extra: str = "", record_1002: str | No
         pbx.config_path.write_text(text)
         pbx.signal(signal.SIGHUP)
         assert pbx.proc.wait_for_output("configuration reloaded", 10), pbx.proc.output()[-2000:]
+        cfg = Api(pbx.http_port, pbx.token).get("/api/v1/config").json
+        assert cfg["recording"]["storage_path"] == str(storage), cfg["recording"]
+        assert [e["record"] for e in cfg["extensions"]] == ["default", record_1002, "default"]
     pbx.storage = storage
     pbx.api = Api(pbx.http_port, pbx.token)
     return pbx
