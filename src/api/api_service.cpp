@@ -197,6 +197,7 @@ void ApiService::add_routes() {
   add_auth_routes();
   add_core_routes();
   add_call_control_routes();
+  add_recording_routes();
   add_lockout_routes();
   add_extension_routes();
   add_report_routes();

@@ -88,6 +88,7 @@ class ApiService {
   void add_auth_routes();
   void add_core_routes();
   void add_call_control_routes();
+  void add_recording_routes();
   void add_lockout_routes();
   void add_extension_routes();
   void add_report_routes();

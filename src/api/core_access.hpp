@@ -34,6 +34,15 @@ class CoreAccess {
   /// already/not held).
   virtual Status hold(const std::string& call_id, const std::string& party) = 0;
   virtual Status resume(const std::string& call_id) = 0;
+  /// Recording of an answered call (issue 7 §5): start returns the new
+  /// file's reference (relative to recording.storage_path). With
+  /// `extension` set (a user) only a call of that extension counts, any
+  /// other is kNotFound. kFailedPrecondition: not answered, already (not)
+  /// recording; kUnavailable: recording is off.
+  virtual Result<std::string> start_recording(const std::string& call_id,
+                                              const std::optional<std::string>& extension) = 0;
+  virtual Status stop_recording(const std::string& call_id,
+                                const std::optional<std::string>& extension) = 0;
   /// The running configuration with every secret replaced by "********".
   virtual nlohmann::json config() = 0;
   /// Core counters for GET /metrics.

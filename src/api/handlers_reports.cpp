@@ -56,6 +56,20 @@ store::CdrFilter cdr_filter(const ApiRequest& r, std::int64_t max_limit) {
   return f;
 }
 
+/// The recording references of a row ("a;b" in the store).
+nlohmann::json recordings_of(const store::CdrRecord& c) {
+  nlohmann::json out = nlohmann::json::array();
+  if (!c.recording_path) return out;
+  std::string_view rest = *c.recording_path;
+  while (!rest.empty()) {
+    const auto end = rest.find(';');
+    if (end != 0) out.push_back(std::string(rest.substr(0, end)));
+    if (end == std::string_view::npos) break;
+    rest.remove_prefix(end + 1);
+  }
+  return out;
+}
+
 nlohmann::json to_json(const store::CdrRecord& c) {
   return {{"id", c.id},
           {"call_id", c.call_id},
@@ -72,6 +86,7 @@ nlohmann::json to_json(const store::CdrRecord& c) {
           {"hangup_cause", c.hangup_cause},
           {"hangup_side", c.hangup_side},
           {"codec", c.codec},
+          {"recordings", recordings_of(c)},
           {"status", store::to_string(c.status)}};
 }
 
@@ -131,7 +146,11 @@ void ApiService::add_report_routes() {
         {"answer_time", {{"type", "string"}, {"nullable", true}}},
         {"disposition", {{"type", "string"}}},
         {"duration", {{"type", "integer"}}},
-        {"billsec", {{"type", "integer"}}}}}};
+        {"billsec", {{"type", "integer"}}},
+        {"recordings",
+         {{"type", "array"},
+          {"items", {{"type", "string"}}},
+          {"description", "The call's recordings, relative to recording.storage_path"}}}}}};
   router_.add({
       .method = http::verb::get,
       .path = "/api/v1/cdr",
@@ -175,7 +194,7 @@ void ApiService::add_report_routes() {
                   if (!page) return json_error(500, "store_error", "the store failed");
                   std::string csv =
                       "id,call_id,caller,callee,direction,start_time,answer_time,end_time,"
-                      "duration,billsec,disposition,hangup_cause\r\n";
+                      "duration,billsec,disposition,hangup_cause,recording\r\n";
                   for (const auto& c : page->items) {
                     csv += std::to_string(c.id) + "," + csv_field(c.call_id) + "," +
                            csv_field(c.caller) + "," + csv_field(c.callee) + "," +
@@ -183,7 +202,8 @@ void ApiService::add_report_routes() {
                            (c.answer_time ? store::to_iso(*c.answer_time) : "") + "," +
                            store::to_iso(c.end_time) + "," + std::to_string(c.duration_s) + "," +
                            std::to_string(c.billsec_s) + "," + store::to_string(c.disposition) +
-                           "," + csv_field(c.hangup_cause) + "\r\n";
+                           "," + csv_field(c.hangup_cause) + "," +
+                           csv_field(c.recording_path.value_or("")) + "\r\n";
                   }
                   auto res = text_response(200, std::move(csv), "text/csv");
                   res.set(http::field::content_disposition, "attachment; filename=\"cdr.csv\"");

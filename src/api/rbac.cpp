@@ -39,6 +39,8 @@ const char* to_string(Permission p) {
       return "calls:control";
     case Permission::kCallsOriginate:
       return "calls:originate";
+    case Permission::kCallsRecord:
+      return "calls:record";
     case Permission::kVoicemailAdmin:
       return "voicemail:admin";
     case Permission::kCdrRead:
@@ -84,6 +86,7 @@ bool allowed(Role role, Permission p) {
     case Permission::kVoicemailWrite:
     case Permission::kQueuesRead:
     case Permission::kCallsOriginate:
+    case Permission::kCallsRecord:
       return true;
     // Operators and admins.
     case Permission::kCallsControl:

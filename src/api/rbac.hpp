@@ -22,6 +22,7 @@ enum class Permission {
   kCallsRead,
   kCallsControl,
   kCallsOriginate,  ///< click-to-dial; users from their own extension only
+  kCallsRecord,     ///< start/stop recording; users only calls of their own extension
   kVoicemailAdmin,  ///< PIN lockouts
   kCdrRead,
   kStatsRead,

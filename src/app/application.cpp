@@ -30,6 +30,7 @@
 #include "features/conference/service.hpp"
 #include "features/mail/mail_service.hpp"
 #include "features/parking/service.hpp"
+#include "features/recording/storage_policy.hpp"
 #include "features/voicemail/service.hpp"
 #include "media/rtp/media_engine.hpp"
 #include "sip/builder.hpp"
@@ -329,6 +330,8 @@ bool Application::start_calls() {
   if (!start_parking()) return false;     // issue 7 §4 (application_parking.cpp)
   if (!start_mail()) return false;        // issue 8 §5 (application_mail.cpp)
   if (!start_conference()) return false;  // issue 7 §6 (application_conference.cpp)
+  // Issue 7 §5 (application_recording.cpp).
+  if (!start_recording_policy()) return false;
   log::get("call")->info("calls: media {} ports {}-{} on {} thread(s)", ec.bind_address,
                          ec.port_first, ec.port_last, media_engine_->thread_count());
   return true;
@@ -456,6 +459,7 @@ void Application::apply(config::Config next) {
   apply_voicemail(*config_);   // issue 8
   apply_mail(*config_);        // issue 8 §5
   apply_conference(*config_);  // issue 7 §6
+  apply_recording(*config_);   // issue 7 §5
   ++reloads_;
   sync_extensions();
   logger->info("configuration reloaded: {} extension(s)", config_->extensions.size());

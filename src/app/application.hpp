@@ -56,6 +56,9 @@ class SpeechService;
 namespace switchboard::features {
 class CdrWriter;
 }
+namespace switchboard::features::recording {
+class StoragePolicy;
+}
 namespace switchboard::features::voicemail {
 class VoicemailService;
 }
@@ -117,6 +120,10 @@ class Application : public api::CoreAccess {
   Result<std::string> originate(const std::string& from, const std::string& to) override;
   Status hold(const std::string& call_id, const std::string& party) override;
   Status resume(const std::string& call_id) override;
+  Result<std::string> start_recording(const std::string& call_id,
+                                      const std::optional<std::string>& extension) override;
+  Status stop_recording(const std::string& call_id,
+                        const std::optional<std::string>& extension) override;
   nlohmann::json config() override;
   std::vector<api::MetricSample> metrics() override;
   void extensions_changed() override;
@@ -143,6 +150,11 @@ class Application : public api::CoreAccess {
   bool start_parking();
   std::unique_ptr<features::parking::ParkingService> parking_;
   std::unique_ptr<api::ParkedCallsView> parked_view_;
+  // Call recording (issue 7 §5, application_recording.cpp); outlives b2bua_.
+  bool start_recording_policy();
+  void apply_recording(const config::Config& cfg);
+  bool call_visible(const std::string& call_id, const std::optional<std::string>& extension) const;
+  std::unique_ptr<features::recording::StoragePolicy> recording_;
   std::unique_ptr<core::B2bua> b2bua_;
   // Call applications (application_apps.cpp).
   bool start_app_media();

@@ -172,6 +172,7 @@ nlohmann::json Application::config() {
                     {"name", e.name},
                     {"email", e.email},
                     {"allow_external", e.allow_external},
+                    {"record", e.record},
                     {"password", kRedacted},
                     {"voicemail_pin", e.voicemail_pin.empty() ? "" : kRedacted}});
   }
@@ -242,6 +243,11 @@ nlohmann::json Application::config() {
        {{"range_start", c.parking.range_start},
         {"range_end", c.parking.range_end},
         {"timeout", c.parking.timeout}}},
+      {"recording",
+       {{"auto_record", c.recording.auto_record},
+        {"storage_path", c.recording.storage_path},
+        {"format", c.recording.format},
+        {"stereo", c.recording.stereo}}},
       {"trunks", trunks},
       {"database",
        {{"url", c.database.url.empty() ? "" : store::redact_url(c.database.url.reveal())},

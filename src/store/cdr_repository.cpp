@@ -184,6 +184,12 @@ Status CdrRepository::close(const CdrRecord& c) {
   return detail::expect_changed(r, "cdr " + c.call_id);
 }
 
+Status CdrRepository::set_recording(std::string_view call_id, std::string_view recording_path) {
+  auto r = db_.exec("UPDATE cdr SET recording_path = ? WHERE call_id = ? AND status = 'open'",
+                    {std::string(recording_path), std::string(call_id)});
+  return detail::expect_changed(r, fmt::format("open cdr {}", call_id));
+}
+
 Result<std::int64_t> CdrRepository::mark_interrupted() {
   auto r = db_.exec("UPDATE cdr SET status = 'interrupted', hangup_cause = 'interrupted'"
                     " WHERE status = 'open'");

@@ -41,6 +41,8 @@ struct CdrRecord {
   std::int64_t billsec_s = 0;   ///< answer to end
   Disposition disposition = Disposition::kAnswered;
   std::string hangup_cause;
+  /// The call's recordings, relative to recording.storage_path, separated
+  /// by ';' (unset: not recorded).
   std::optional<std::string> recording_path;
   std::string hangup_side;  ///< "caller", "callee", "system" or "" (never answered)
   std::string codec;        ///< e.g. "PCMU/8000"
@@ -96,6 +98,9 @@ class CdrRepository {
   /// Completes the open row of `record.call_id` with every field of
   /// `record`; kNotFound when there is none (then insert() it instead).
   Status close(const CdrRecord& record);
+  /// Names the recording(s) of the open row of `call_id` (a recording
+  /// started mid-call); kNotFound when there is no open row.
+  Status set_recording(std::string_view call_id, std::string_view recording_path);
   /// Marks every open row interrupted (start-up after a crash); how many.
   Result<std::int64_t> mark_interrupted();
   /// Matching rows, newest first, and how many match in all.

@@ -51,6 +51,9 @@ struct ExtensionConfig {
   bool allow_external = false;
   std::string email;
   Secret voicemail_pin;
+  /// Call recording of this extension's calls: "always", "never" or
+  /// "default" (recording.auto_record decides).
+  std::string record = "default";
 };
 
 struct DialplanConfig {
@@ -122,6 +125,7 @@ struct RecordingConfig {
   bool auto_record = false;
   std::string storage_path = "recordings";
   std::string format = "wav";
+  bool stereo = false;  ///< one party per channel (caller left) instead of mixed mono
 };
 
 struct IvrConfig {

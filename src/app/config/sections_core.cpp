@@ -135,6 +135,7 @@ void parse_extensions(Section& root, const SecurityConfig& security,
     }
     s.boolean("allow_external", ext.allow_external);
     s.str("email", ext.email);
+    s.one_of("record", ext.record, {"always", "never", "default"});
     if (!ext.email.empty() && ext.email.find('@') == std::string::npos) {
       s.context().error(s.mark_of("email"), s.path_of("email"), "expected an email address");
     }

@@ -98,6 +98,7 @@ void parse_recording(Section& s, RecordingConfig& out) {
   s.boolean("auto_record", out.auto_record);
   s.str("storage_path", out.storage_path);
   s.one_of("format", out.format, {"wav"});
+  s.boolean("stereo", out.stereo);
   s.finish_unknown_keys();
 }
 

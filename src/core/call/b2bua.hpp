@@ -26,6 +26,7 @@
 #include "core/call/call.hpp"
 #include "core/call/call_app.hpp"
 #include "core/call/call_events.hpp"
+#include "core/call/recording_policy.hpp"
 #include "core/call/router.hpp"
 #include "core/registrar/registrar.hpp"
 #include "sdp/media_config.hpp"
@@ -114,6 +115,16 @@ class B2bua {
   /// already changing, `stays` is an application, or the target is not
   /// allowed; kUnavailable: the target is not reachable.
   Status transfer(std::string_view call_id, MediaSide stays, const std::string& target);
+  /// Recording from the API (issue 7 §5, b2bua_recording.cpp): both
+  /// directions of an answered call into a new file of the recording
+  /// policy, until stop_recording() or the call's end. kNotFound: no such
+  /// call; kFailedPrecondition: not answered to two phones, already (not)
+  /// recording; kUnavailable: no recording policy (recording off). Returns
+  /// the new recording's reference.
+  Result<std::string> start_recording(std::string_view call_id);
+  Status stop_recording(std::string_view call_id);
+  /// Without a policy nothing is recorded (recording off).
+  void set_recording_policy(RecordingPolicy* policy) { recording_ = policy; }
   /// Ends the call whose caller Call-ID is `call_id` as end_all() would
   /// (the API's hangup); false when there is no such call.
   bool hang_up(std::string_view call_id, const std::string& cause);
@@ -189,6 +200,12 @@ class B2bua {
   // b2bua_hold.cpp: hold/resume answered by the PBX, music toward the held side.
   void on_local_reoffer(Call& call, MediaSide from, const sip::ServerTransactionPtr& txn,
                         sdp::SessionDescription offer);
+
+  // b2bua_recording.cpp: recording from the answer on, and its files.
+  void record_on_answer(Call& call);
+  Result<std::string> begin_recording(Call& call);
+  void on_recording_done(std::uint64_t id, const CallRecord& snapshot, const std::string& reference,
+                         const MediaRelay::RecordingResult& result);
 
   // b2bua_originate.cpp: click-to-dial.
   void on_originate_answered(std::uint64_t id, size_t fork, sip::Dialog& dialog,
@@ -272,6 +289,7 @@ class B2bua {
   std::map<TargetKind, TargetHandler> target_handlers_;
   std::map<TargetKind, CallAppFactory> apps_;
   AppMediaFactory* app_media_ = nullptr;
+  RecordingPolicy* recording_ = nullptr;
   /// Cleared by the destructor: AppHandles outliving the B2BUA do nothing.
   std::shared_ptr<B2bua*> self_ = std::make_shared<B2bua*>(this);
 

@@ -486,6 +486,7 @@ void B2bua::on_redirect_answered(Call& c, size_t fork, sip::Dialog& dialog, cons
   }
   events_.publish(CallEventKind::kAnswered, c.record);
   log::get("call")->info("call {}: redirect answered by {}", c.record.call_id, c.record.callee);
+  record_on_answer(c);
   if (c.transfer) transfer_answered(c);
 }
 

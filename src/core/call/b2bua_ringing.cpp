@@ -156,6 +156,7 @@ void B2bua::answer_caller(Call& c, const sdp::SessionDescription& answer_a) {
   events_.publish(CallEventKind::kAnswered, c.record);
   log::get("call")->info("call {} answered by {} ({})", c.record.call_id, c.record.callee,
                          c.record.codec);
+  record_on_answer(c);
 }
 
 void B2bua::on_fork_final(std::uint64_t id, size_t fork, int status, std::string reason) {

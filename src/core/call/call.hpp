@@ -105,6 +105,7 @@ struct Call {
   TimerId no_answer_timer = 0, max_duration_timer = 0, session_timer = 0;
   std::unique_ptr<AppAttachment> app;  ///< side B is an application
   std::optional<MediaSide> api_held;   ///< the side B2bua::hold() put on music
+  std::string recording;               ///< the running recording's reference ("" = none)
   /// Side B is being re-targeted (AppControl::redirect) while A stays
   /// answered; only forks from index redirect_forks_from on count.
   bool redirecting = false;

@@ -50,6 +50,10 @@ const char* to_string(CallEventKind k) {
       return "call.transferred";
     case CallEventKind::kEnded:
       return "call.ended";
+    case CallEventKind::kRecordingStarted:
+      return "call.recording.started";
+    case CallEventKind::kRecordingStopped:
+      return "call.recording.stopped";
   }
   return "call";
 }
@@ -68,6 +72,14 @@ nlohmann::json to_json(const CallEvent& e) {
                        {"from", t.from},
                        {"to", t.to},
                        {"at", store::to_iso(t.at)}});
+    }
+  }
+  if (!c.recordings.empty()) j["recordings"] = c.recordings;
+  if (e.recording) {
+    j["recording"] = e.recording->reference;
+    if (e.kind == CallEventKind::kRecordingStopped) {
+      j["seconds"] = e.recording->seconds;
+      if (!e.recording->error.empty()) j["error"] = e.recording->error;
     }
   }
   if (e.kind == CallEventKind::kEnded) {

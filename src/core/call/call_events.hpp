@@ -1,5 +1,5 @@
 // Call events (DESIGN §2: fire-and-forget notifications): a call started,
-// was answered, held/resumed, ended. CDR, presence, the API stream and
+// was answered, held/resumed, recorded, ended. CDR, presence, the API stream and
 // metrics subscribe; the B2BUA publishes. Core thread only.
 #pragma once
 
@@ -46,14 +46,36 @@ struct CallRecord {
   MediaQuality quality;
   /// Transfers in order; the parties above are the ones at the end.
   std::vector<TransferStep> transfers;
+  /// Recordings of the call, in order: paths relative to
+  /// recording.storage_path (known from the start of each, so the CDR names
+  /// a file even if the call outlives the process).
+  std::vector<std::string> recordings;
 };
 
-enum class CallEventKind { kStarted, kRinging, kAnswered, kHeld, kResumed, kTransferred, kEnded };
+enum class CallEventKind {
+  kStarted,
+  kRinging,
+  kAnswered,
+  kHeld,
+  kResumed,
+  kTransferred,
+  kEnded,
+  kRecordingStarted,
+  kRecordingStopped,
+};
 const char* to_string(CallEventKind k);
+
+/// What a recording event is about (kRecordingStarted/kRecordingStopped).
+struct RecordingNote {
+  std::string reference;  ///< relative to recording.storage_path
+  double seconds = 0;     ///< audio in the file (stopped)
+  std::string error;      ///< why the file is incomplete or missing (stopped), else ""
+};
 
 struct CallEvent {
   CallEventKind kind;
   const CallRecord& call;
+  const RecordingNote* recording = nullptr;  ///< recording events only
 };
 
 /// The one JSON form of an event (API stream, logs).
@@ -63,8 +85,9 @@ class CallEvents {
  public:
   using Listener = std::function<void(const CallEvent&)>;
   void subscribe(Listener l) { listeners_.push_back(std::move(l)); }
-  void publish(CallEventKind kind, const CallRecord& call) const {
-    const CallEvent e{kind, call};
+  void publish(CallEventKind kind, const CallRecord& call,
+               const RecordingNote* recording = nullptr) const {
+    const CallEvent e{kind, call, recording};
     for (const auto& l : listeners_) l(e);
   }
 

@@ -76,9 +76,14 @@ class EngineMediaRelay final : public MediaRelay {
     r.path = path;
     r.mode = stereo ? rtp::RecordingMode::kStereo : rtp::RecordingMode::kMixed;
     r.run_serial = run_serial_;
-    return session_->start_recording(std::move(r), [done](const rtp::RecordingDone& d) {
-      if (done) done(RecordingResult{d.path, d.seconds, d.status});
-    });
+    // The callback holds the session: when the call ends, close() and this
+    // wrapper's end come before the media thread runs the close, and the
+    // session must live until then to end the recording and report it (else
+    // the file is completed by the writer's destructor with no report).
+    return session_->start_recording(std::move(r),
+                                     [done, keep = session_](const rtp::RecordingDone& d) {
+                                       if (done) done(RecordingResult{d.path, d.seconds, d.status});
+                                     });
   }
   void stop_recording() override { session_->stop_recording(); }
 

@@ -22,6 +22,10 @@ EventType type_of(CallEventKind k) {
       return EventType::kCallTransferred;
     case CallEventKind::kEnded:
       return EventType::kCallEnded;
+    case CallEventKind::kRecordingStarted:
+      return EventType::kCallRecordingStarted;
+    case CallEventKind::kRecordingStopped:
+      return EventType::kCallRecordingStopped;
   }
   return EventType::kCallStarted;
 }
@@ -51,6 +55,11 @@ void CallTracker::on_event(const CallEvent& e) {
                                                     : "answered";
       break;
     }
+    case CallEventKind::kRecordingStarted:
+    case CallEventKind::kRecordingStopped:
+      // The last one may follow the call's end (the file completes after).
+      if (auto it = active_.find(id); it != active_.end()) it->second.record = e.call;
+      break;
     case CallEventKind::kEnded:
       active_.erase(id);
       ++ended_[to_string(e.call.outcome)];

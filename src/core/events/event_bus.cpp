@@ -21,6 +21,8 @@ constexpr TypeName kNames[] = {
     {EventType::kCallTransferred, "call.transferred"},
     {EventType::kCallParked, "call.parked"},
     {EventType::kCallUnparked, "call.unparked"},
+    {EventType::kCallRecordingStarted, "call.recording.started"},
+    {EventType::kCallRecordingStopped, "call.recording.stopped"},
     {EventType::kCallEnded, "call.ended"},
     {EventType::kPresence, "presence"},
     {EventType::kVoicemailRead, "voicemail.read"},

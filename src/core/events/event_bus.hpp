@@ -31,6 +31,8 @@ enum class EventType {
   kCallParked,
   kCallUnparked,
   kCallEnded,
+  kCallRecordingStarted,
+  kCallRecordingStopped,
   kPresence,
   kVoicemailRead,
   kVoicemailDeleted,

@@ -1,5 +1,8 @@
 #include "features/cdr/cdr_writer.hpp"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <boost/asio/post.hpp>
 
 #include "common/log.hpp"
@@ -53,6 +56,7 @@ store::CdrRecord to_cdr(const core::CallRecord& c) {
   r.packets_callee = static_cast<std::int64_t>(c.quality.packets_from_b);
   r.packets_lost = static_cast<std::int64_t>(c.quality.packets_lost);
   r.jitter_ms = c.quality.jitter_ms;
+  if (!c.recordings.empty()) r.recording_path = fmt::format("{}", fmt::join(c.recordings, ";"));
   return r;
 }
 
@@ -68,19 +72,38 @@ Result<std::int64_t> CdrWriter::recover(store::Database& db) {
 }
 
 void CdrWriter::on_event(const core::CallEvent& e) {
-  if (e.kind != core::CallEventKind::kStarted && e.kind != core::CallEventKind::kEnded) return;
+  Write::Kind kind;
+  switch (e.kind) {
+    case core::CallEventKind::kStarted:
+      kind = Write::Kind::kOpen;
+      break;
+    case core::CallEventKind::kRecordingStarted:
+      kind = Write::Kind::kRecording;
+      break;
+    case core::CallEventKind::kEnded:
+      kind = Write::Kind::kClose;
+      break;
+    default:
+      return;
+  }
   // Copied on the core thread; the store work runs on the pool.
   std::lock_guard lock(mu_);
-  queue_.push_back(Write{e.kind == core::CallEventKind::kStarted, to_cdr(e.call)});
+  queue_.push_back(Write{kind, to_cdr(e.call)});
   if (scheduled_) return;
   scheduled_ = true;
   boost::asio::post(strand_, [this] { drain(); });
 }
 
 Status CdrWriter::write(store::CdrRepository& repo, const Write& w) {
-  if (w.start) {
+  if (w.kind == Write::Kind::kOpen) {
     auto r = repo.open(w.record);
     return r.ok() ? Status::Ok() : Status(r.error());
+  }
+  if (w.kind == Write::Kind::kRecording) {
+    auto st = repo.set_recording(w.record.call_id, w.record.recording_path.value_or(""));
+    // No open row (it failed, or the call ended first): the close carries it.
+    if (!st.ok() && st.error().code == ErrorCode::kNotFound) return Status::Ok();
+    return st;
   }
   auto st = repo.close(w.record);
   if (!st.ok() && st.error().code == ErrorCode::kNotFound) {
@@ -98,7 +121,10 @@ void CdrWriter::drain() {
     scheduled_ = false;
   }
   store::CdrRepository repo(db_);
-  auto count = [this](const Write& w) { ++(w.start ? stats_.opened : stats_.closed); };
+  auto count = [this](const Write& w) {
+    if (w.kind == Write::Kind::kOpen) ++stats_.opened;
+    if (w.kind == Write::Kind::kClose) ++stats_.closed;
+  };
   // One transaction for the batch; if any write fails (PostgreSQL aborts the
   // whole transaction then), roll back and write them one by one.
   Status st = store::transaction(db_, [&]() -> Status {

@@ -4,7 +4,9 @@
 // row that the next start-up marks interrupted (recover()). Writes go
 // through one strand so a call's two writes never overtake each other, and
 // whatever queued up meanwhile is written in one transaction (one commit
-// for many calls under load).
+// for many calls under load). A recording's reference is written into the
+// open row when the recording starts, so a crash mid-call leaves a row that
+// names the (recovered) file.
 #pragma once
 
 #include <atomic>
@@ -30,7 +32,7 @@ class CdrWriter {
 
   CdrWriter(boost::asio::thread_pool& workers, store::Database& db);
 
-  /// Subscribes to call started/ended.
+  /// Subscribes to call started/ended and recording started.
   void attach(core::CallEvents& events);
 
   /// Start-up, before calls: rows left open by a process that died are
@@ -41,7 +43,8 @@ class CdrWriter {
 
  private:
   struct Write {
-    bool start = false;  ///< open the row (else complete it)
+    enum class Kind { kOpen, kRecording, kClose };
+    Kind kind = Kind::kClose;
     store::CdrRecord record;
   };
 

@@ -31,6 +31,13 @@ class NoCore : public CoreAccess {
   Status resume(const std::string&) override {
     return make_error(ErrorCode::kUnavailable, "no core");
   }
+  Result<std::string> start_recording(const std::string&,
+                                      const std::optional<std::string>&) override {
+    return make_error(ErrorCode::kUnavailable, "no core");
+  }
+  Status stop_recording(const std::string&, const std::optional<std::string>&) override {
+    return make_error(ErrorCode::kUnavailable, "no core");
+  }
   nlohmann::json config() override { return {}; }
   std::vector<MetricSample> metrics() override { return {}; }
   void extensions_changed() override {}
@@ -75,6 +82,12 @@ TEST(OpenApi, DocumentsEveryRouteOfTheTableAndNothingElse) {
   const auto& get_ext = doc["paths"]["/api/v1/extensions/{number}"]["get"];
   EXPECT_EQ(get_ext["parameters"][0]["name"], "number");
   EXPECT_EQ(get_ext["parameters"][0]["in"], "path");
+  // Recording on demand (issue 7 §5): start and stop, any role (users: own calls).
+  for (const char* m : {"post", "delete"}) {
+    const auto& op = doc["paths"]["/api/v1/calls/{call_id}/recording"][m];
+    EXPECT_EQ(op["x-permission"], "calls:record") << m;
+    EXPECT_EQ(op["parameters"][0]["name"], "call_id") << m;
+  }
   std::filesystem::remove(path);
 }
 

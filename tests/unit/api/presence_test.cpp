@@ -107,6 +107,13 @@ class Core : public CoreAccess {
   Status resume(const std::string&) override {
     return make_error(ErrorCode::kUnavailable, "no calls here");
   }
+  Result<std::string> start_recording(const std::string&,
+                                      const std::optional<std::string>&) override {
+    return make_error(ErrorCode::kUnavailable, "no core");
+  }
+  Status stop_recording(const std::string&, const std::optional<std::string>&) override {
+    return make_error(ErrorCode::kUnavailable, "no core");
+  }
   nlohmann::json config() override { return {}; }
   std::vector<MetricSample> metrics() override { return {}; }
   void extensions_changed() override {}

@@ -321,6 +321,55 @@ TEST(ConfigLoader, TonesRegionOfIssue6) {
   EXPECT_THAT(all_messages(bad), HasSubstr("features.tones.region: 'uk' is not one of: us, eu"));
 }
 
+TEST(ConfigLoader, RecordingKeysOfIssue7) {
+  auto defaults = load_string(kMinimal, "c.yml", env_from({}));
+  ASSERT_TRUE(defaults.ok()) << all_messages(defaults);
+  EXPECT_FALSE(defaults.config->recording.auto_record);
+  EXPECT_FALSE(defaults.config->recording.stereo);
+  EXPECT_EQ(defaults.config->recording.format, "wav");
+  EXPECT_EQ(defaults.config->extensions.at(0).record, "default");
+  const std::string with_record = R"yaml(server:
+  sip_port: 5060
+extensions:
+- number: '1001'
+  password: Correct-Horse-1
+  record: never
+- number: '1002'
+  password: Correct-Horse-2
+  record: always
+recording:
+  auto_record: true
+  storage_path: /var/rec
+  format: wav
+  stereo: true
+)yaml";
+  auto on = load_string(with_record, "c.yml", env_from({}));
+  ASSERT_TRUE(on.ok()) << all_messages(on);
+  EXPECT_TRUE(on.config->recording.auto_record);
+  EXPECT_TRUE(on.config->recording.stereo);
+  EXPECT_EQ(on.config->recording.storage_path, "/var/rec");
+  EXPECT_EQ(on.config->extensions.at(0).record, "never");
+  EXPECT_EQ(on.config->extensions.at(1).record, "always");
+  // Only WAV, and the extension's choice is one of three; errors name the place.
+  auto mp3 =
+      load_string(std::string(kMinimal) + "recording:\n  format: mp3\n", "c.yml", env_from({}));
+  ASSERT_FALSE(mp3.ok());
+  EXPECT_THAT(all_messages(mp3),
+              HasSubstr("c.yml:10:11: recording.format: 'mp3' is not one of: wav"));
+  std::string bad_ext = with_record;
+  bad_ext.replace(bad_ext.find("record: never"), 13, "record: sometimes");
+  auto bad = load_string(bad_ext, "c.yml", env_from({}));
+  ASSERT_FALSE(bad.ok());
+  EXPECT_THAT(
+      all_messages(bad),
+      HasSubstr(
+          "c.yml:6:11: extensions[0].record: 'sometimes' is not one of: always, never, default"));
+  auto stereo =
+      load_string(std::string(kMinimal) + "recording:\n  stereo: both\n", "c.yml", env_from({}));
+  ASSERT_FALSE(stereo.ok());
+  EXPECT_THAT(all_messages(stereo), HasSubstr("recording.stereo"));
+}
+
 TEST(ConfigLoader, MwiUnsolicitedNotifyOfIssue8) {
   auto defaults = load_string(kMinimal, "c.yml", env_from({}));
   ASSERT_TRUE(defaults.ok()) << all_messages(defaults);

@@ -3,6 +3,7 @@
 // media requests, hang-up from either side with completions delivered
 // before on_end(), redirect to another extension, re-INVITE to an application.
 #include "call_fixture.hpp"
+#include "recording_fixture.hpp"
 #include "sdp/parser.hpp"
 
 namespace switchboard::core::testing {
@@ -386,6 +387,47 @@ TEST_F(B2buaOriginateTest, ClickToDialRefusals) {
   EXPECT_FALSE(last_request(kB1, "INVITE"));
   timers.advance(2s);
   EXPECT_EQ(b2bua.active_calls(), 0u);
+}
+
+// Call recording (issue 7 §5): a click-to-dial call is recorded once both
+// phones are connected (not while A hears ringback); a call answered by an
+// application is not recorded.
+TEST_F(B2buaOriginateTest, AutoRecordStartsWhenClickToDialConnectsBothPhones) {
+  FakeRecordingPolicy policy;
+  policy.auto_record = true;
+  b2bua.set_recording_policy(&policy);
+  register_phone("1001", kA);
+  register_phone("1002", kB1);
+  auto id = b2bua.originate("1001", "1002");
+  ASSERT_TRUE(id.ok());
+  auto inv_a = last_request(kA, "INVITE");
+  ASSERT_TRUE(inv_a);
+  feed(answer(*inv_a, 200, "pa", sdp_body(kA, 4000), kA), from_ip(kA));
+  timers.advance(1ms);
+  auto& relay = *relays.logs.at(0);
+  EXPECT_TRUE(relay.recordings.empty());  // A hears ringback: nothing to record yet
+  EXPECT_EQ(b2bua.start_recording(*id).error().code, ErrorCode::kFailedPrecondition);
+  auto inv_b = last_request(kB1, "INVITE");
+  ASSERT_TRUE(inv_b);
+  feed(answer(*inv_b, 200, "pb", sdp_body(kB1, 5000), kB1), from_ip(kB1));
+  timers.advance(1ms);
+  EXPECT_EQ(policy.asked, (std::vector<std::string>{"1001>1002"}));
+  EXPECT_EQ(relay.recordings, (std::vector<std::string>{"/rec/2026/11/25/1001_1002_1.wav"}));
+  EXPECT_EQ(last.recordings, (std::vector<std::string>{"2026/11/25/1001_1002_1.wav"}));
+  b2bua.set_recording_policy(nullptr);
+}
+
+TEST_F(B2buaAppsTest, ACallAnsweredByAnApplicationIsNotRecorded) {
+  FakeRecordingPolicy policy;
+  policy.auto_record = true;
+  b2bua.set_recording_policy(&policy);
+  feed(invite("*1002"), from_ip(kA));
+  ASSERT_TRUE(last_response(kA, 200));
+  timers.advance(1ms);
+  EXPECT_TRUE(policy.asked.empty());
+  EXPECT_TRUE(relays.logs.at(0)->recordings.empty());
+  EXPECT_EQ(b2bua.start_recording("call-1").error().code, ErrorCode::kFailedPrecondition);
+  b2bua.set_recording_policy(nullptr);
 }
 
 }  // namespace

@@ -32,7 +32,9 @@ class FakeRelay final : public MediaRelay {
     bool closed = false;
     std::map<MediaSide, std::string> music;  ///< side → class while music plays toward it
     std::vector<std::string> recordings;
+    std::vector<bool> stereo;  ///< per recording
     bool recording = false;
+    int recording_stops = 0;  ///< stop_recording() calls
     std::function<void(const RecordingResult&)> recording_done;
   };
   FakeRelay(std::uint16_t base, std::shared_ptr<Log> log) : base_(base), log_(std::move(log)) {}
@@ -51,16 +53,25 @@ class FakeRelay final : public MediaRelay {
     return Status::Ok();
   }
   void stop_music(MediaSide toward) override { log_->music.erase(toward); }
-  Status start_recording(const std::string& path, bool,
+  Status start_recording(const std::string& path, bool stereo,
                          std::function<void(const RecordingResult&)> done) override {
     if (log_->recording) return make_error(ErrorCode::kFailedPrecondition, "recording");
     log_->recording = true;
     log_->recordings.push_back(path);
+    log_->stereo.push_back(stereo);
     log_->recording_done = std::move(done);
     return Status::Ok();
   }
-  void stop_recording() override { log_->recording = false; }
-  void close() override { log_->closed = true; }
+  void stop_recording() override {
+    log_->recording = false;
+    ++log_->recording_stops;
+  }
+  /// Like the engine's relay, close() ends a recording (its done follows;
+  /// tests call recording_done themselves).
+  void close() override {
+    log_->closed = true;
+    log_->recording = false;
+  }
 
  private:
   std::uint16_t base_;

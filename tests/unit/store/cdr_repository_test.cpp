@@ -276,6 +276,36 @@ TEST_P(CdrRepositoryTest, OpenRowsAreMarkedInterruptedAfterACrash) {
   EXPECT_EQ(*repo().mark_interrupted(), 0);
 }
 
+// Issue 7 §5: a recording started mid-call is named in the open row at once,
+// so a crash leaves a row (interrupted) that still names the file; the
+// completed row keeps what the end wrote.
+TEST_P(CdrRepositoryTest, ARecordingIsNamedInTheOpenRowAndSurvivesACrash) {
+  auto a = call("1001", "1002", CallDirection::kInternal, "2024-03-01T08:00:00.000Z",
+                Disposition::kAnswered, 10);
+  auto b = call("1002", "1003", CallDirection::kInternal, "2024-03-01T09:00:00.000Z",
+                Disposition::kAnswered, 10);
+  ASSERT_TRUE(repo().open(a).ok());
+  ASSERT_TRUE(repo().open(b).ok());
+  ASSERT_TRUE(repo().set_recording(a.call_id, "2024/03/01/080005_1001_1002_ab12.wav").ok());
+  EXPECT_EQ(repo().set_recording("no-such-call", "x.wav").error().code, ErrorCode::kNotFound);
+  ASSERT_TRUE(repo().set_recording(b.call_id, "2024/03/01/b1.wav;2024/03/01/b2.wav").ok());
+  b.recording_path = "2024/03/01/b1.wav;2024/03/01/b2.wav";
+  ASSERT_TRUE(repo().close(b).ok());
+  // A completed row is not changed any more.
+  EXPECT_EQ(repo().set_recording(b.call_id, "late.wav").error().code, ErrorCode::kNotFound);
+  ASSERT_EQ(*repo().mark_interrupted(), 1);
+  auto page = repo().query({});
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->items.size(), 2u);
+  EXPECT_EQ(page->items[1].call_id, a.call_id);
+  EXPECT_EQ(page->items[1].status, CdrStatus::kInterrupted);
+  EXPECT_EQ(page->items[1].recording_path,
+            std::optional<std::string>("2024/03/01/080005_1001_1002_ab12.wav"));
+  EXPECT_EQ(page->items[0].status, CdrStatus::kComplete);
+  EXPECT_EQ(page->items[0].recording_path,
+            std::optional<std::string>("2024/03/01/b1.wav;2024/03/01/b2.wav"));
+}
+
 SB_INSTANTIATE_ON_BOTH_ENGINES(CdrRepositoryTest);
 
 }  // namespace
