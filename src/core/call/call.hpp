@@ -87,6 +87,10 @@ struct Call {
   std::size_t redirect_forks_from = 0;
   sdp::SessionDescription redirect_offer;       ///< what those forks were offered
   std::vector<std::string> retired_b_call_ids;  ///< B Call-IDs of earlier targets
+  /// Call forwarding while ringing (b2bua_ringing.cpp): the extensions this
+  /// call rang or passed through, and how often it was forwarded.
+  std::vector<std::string> forward_visited;
+  int forwards = 0;
 };
 
 }  // namespace switchboard::core

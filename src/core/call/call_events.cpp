@@ -48,6 +48,8 @@ const char* to_string(CallEventKind k) {
       return "call.resumed";
     case CallEventKind::kEnded:
       return "call.ended";
+    case CallEventKind::kForwarded:
+      return "call.forwarded";
   }
   return "call";
 }
@@ -58,6 +60,11 @@ nlohmann::json to_json(const CallEvent& e) {
                       {"caller", c.caller},         {"callee", c.callee},
                       {"dialed", c.dialed},         {"start", store::to_iso(c.start)}};
   if (c.answer) j["answer"] = store::to_iso(*c.answer);
+  if (!c.forwarded_from.empty()) {
+    j["forwarded_from"] = c.forwarded_from;
+    j["forward_reason"] = c.forward_reason;
+    j["forward_loop"] = c.forward_loop;
+  }
   if (e.kind == CallEventKind::kEnded) {
     j["end"] = store::to_iso(c.end);
     j["outcome"] = to_string(c.outcome);

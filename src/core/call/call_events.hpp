@@ -25,6 +25,11 @@ const char* to_string(Party p);
 struct CallRecord {
   std::string call_id;  ///< the caller's Call-ID
   std::string caller, caller_name, callee, dialed;
+  /// Call forwarding (issue 7 §3): the extension that last forwarded the
+  /// call to `callee`, why ("always", "busy", "no_answer"), whether a
+  /// forwarding loop was cut short; empty / false when not forwarded.
+  std::string forwarded_from, forward_reason;
+  bool forward_loop = false;
   store::Timestamp start{};
   std::optional<store::Timestamp> answer;
   store::Timestamp end{};
@@ -37,7 +42,7 @@ struct CallRecord {
   MediaQuality quality;
 };
 
-enum class CallEventKind { kStarted, kRinging, kAnswered, kHeld, kResumed, kEnded };
+enum class CallEventKind { kStarted, kRinging, kAnswered, kHeld, kResumed, kEnded, kForwarded };
 const char* to_string(CallEventKind k);
 
 struct CallEvent {

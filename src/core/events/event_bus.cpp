@@ -19,6 +19,7 @@ constexpr TypeName kNames[] = {
     {EventType::kCallHeld, "call.held"},
     {EventType::kCallResumed, "call.resumed"},
     {EventType::kCallEnded, "call.ended"},
+    {EventType::kCallForwarded, "call.forwarded"},
     {EventType::kPresence, "presence"},
     {EventType::kVoicemailRead, "voicemail.read"},
     {EventType::kVoicemailDeleted, "voicemail.deleted"},

@@ -28,6 +28,7 @@ enum class EventType {
   kCallHeld,
   kCallResumed,
   kCallEnded,
+  kCallForwarded,
   kPresence,
   kVoicemailRead,
   kVoicemailDeleted,
