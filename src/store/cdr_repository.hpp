@@ -33,6 +33,11 @@ struct CdrRecord {
   std::string caller;
   std::string caller_name;
   std::string callee;
+  /// Call forwarding (issue 7 §3): the extension that forwarded the call to
+  /// `callee`, why ("always", "busy", "no_answer"; "" = not forwarded), and
+  /// whether a forwarding loop was cut short. Written by set_forwarding().
+  std::string forwarded_from, forward_reason;
+  bool forward_loop = false;
   CallDirection direction = CallDirection::kInternal;
   Timestamp start_time{};
   std::optional<Timestamp> answer_time;  ///< unset: never answered
@@ -96,6 +101,8 @@ class CdrRepository {
   /// Completes the open row of `record.call_id` with every field of
   /// `record`; kNotFound when there is none (then insert() it instead).
   Status close(const CdrRecord& record);
+  /// Writes the forwarding fields of `record` to the row of its call_id.
+  Status set_forwarding(const CdrRecord& record);
   /// Marks every open row interrupted (start-up after a crash); how many.
   Result<std::int64_t> mark_interrupted();
   /// Matching rows, newest first, and how many match in all.
