@@ -325,6 +325,8 @@ bool Application::start_calls() {
   if (!start_app_media()) return false;
   if (!start_voicemail()) return false;  // issue 8 (application_voicemail.cpp)
   if (!start_mail()) return false;       // issue 8 §5 (application_mail.cpp)
+  // Call forwarding, issue 7 §3 (application_forwarding.cpp).
+  if (!start_forwarding()) return false;
   log::get("call")->info("calls: media {} ports {}-{} on {} thread(s)", ec.bind_address,
                          ec.port_first, ec.port_last, media_engine_->thread_count());
   return true;
@@ -451,6 +453,8 @@ void Application::apply(config::Config next) {
   apply_security(*config_);
   apply_voicemail(*config_);  // issue 8
   apply_mail(*config_);       // issue 8 §5
+  // Call forwarding, issue 7 §3.
+  apply_forwarding(*config_);
   ++reloads_;
   sync_extensions();
   logger->info("configuration reloaded: {} extension(s)", config_->extensions.size());

@@ -59,6 +59,9 @@ class VoicemailService;
 namespace switchboard::features::mail {
 class MailService;
 }
+namespace switchboard::features::forwarding {
+class ForwardingService;
+}
 namespace switchboard::sip {
 class DigestServer;
 }
@@ -149,6 +152,10 @@ class Application : public api::CoreAccess {
   void stop_mail();
   std::string mailbox_email(const std::string& mailbox) const;
   std::unique_ptr<features::mail::MailService> mail_;
+  // Call forwarding (issue 7 §3, application_forwarding.cpp).
+  bool start_forwarding();
+  void apply_forwarding(const config::Config& cfg);
+  std::unique_ptr<features::forwarding::ForwardingService> forwarding_;
   std::unique_ptr<media::audio::MohService> moh_;
   std::unique_ptr<features::CdrWriter> cdr_writer_;
   std::unique_ptr<store::Database> db_;
