@@ -27,6 +27,7 @@
 #include "core/subscriptions/store_counts.hpp"
 #include "core/subscriptions/subscription_server.hpp"
 #include "features/cdr/cdr_writer.hpp"
+#include "features/forwarding/service.hpp"
 #include "features/mail/mail_service.hpp"
 #include "features/voicemail/service.hpp"
 #include "media/rtp/media_engine.hpp"
