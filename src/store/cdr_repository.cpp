@@ -209,7 +209,10 @@ Result<Page<CdrRecord>> CdrRepository::query(const CdrFilter& f) {
   detail::WhereBuilder where;
   if (f.from) where.add("start_time >= ?", {to_iso(*f.from)});
   if (f.to) where.add("start_time < ?", {to_iso(*f.to)});
-  if (f.extension) where.add("(caller = ? OR callee = ?)", {*f.extension, *f.extension});
+  if (f.extension) {  // a call forwarded away concerns the forwarding extension too
+    where.add("(caller = ? OR callee = ? OR forwarded_from = ?)",
+              {*f.extension, *f.extension, *f.extension});
+  }
   if (f.disposition) where.add("disposition = ?", {to_string(*f.disposition)});
 
   auto count = db_.exec("SELECT COUNT(*) AS n FROM cdr" + where.sql(), where.params());

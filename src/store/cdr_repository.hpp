@@ -61,7 +61,7 @@ struct CdrRecord {
 struct CdrFilter {
   std::optional<Timestamp> from;
   std::optional<Timestamp> to;
-  std::optional<std::string> extension;  ///< matches caller or callee
+  std::optional<std::string> extension;  ///< matches caller, callee or forwarded_from
   std::optional<Disposition> disposition;
   std::int64_t limit = 100;
   std::int64_t offset = 0;

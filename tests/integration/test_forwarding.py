@@ -109,6 +109,10 @@ def test_unconditional_forward_rings_the_target_and_is_recorded(switchboard_fact
     assert (c["caller"], c["callee"], c["forwarded_from"], c["forward_reason"],
             c["forward_loop"], c["disposition"]) == ("1003", "1002", "1001", "always", 0,
                                                      "ANSWERED"), c
+    # The REST API lists it among 1001's calls, saying so.
+    _, page = pbx.get("/api/v1/cdr?extension=1001")
+    assert [(x["callee"], x["forwarded_from"], x["forward_reason"]) for x in page["records"]] == [
+        ("1002", "1001", "always")], page
 
 
 def test_busy_forward(switchboard_factory, workdir):

@@ -13,7 +13,8 @@ ForwardingService::ForwardingService(Classify classify, Persist persist)
 core::HookResult ForwardingService::route_always(const core::RouteRequest& rq,
                                                  core::RouteDecision& d) const {
   if (d.rejected() || d.kind != core::TargetKind::kExtension) return core::HookResult::kContinue;
-  auto res = resolve(table_, classify_, d.target, Condition::kAlways);
+  // The caller counts as visited: a rule back to the caller is a loop.
+  auto res = resolve(table_, classify_, d.target, Condition::kAlways, {rq.caller});
   auto logger = log::get("forwarding");
   if (!res.refused.empty()) logger->warn("call {}: rule not followed: {}", rq.call_id, res.refused);
   if (res.loop) {
@@ -77,7 +78,9 @@ std::optional<core::RouteDecision> ForwardingService::on_unanswered(
     const core::UnansweredCall& call) const {
   const Condition condition =
       call.reason == core::AppReason::kBusy ? Condition::kBusy : Condition::kNoAnswer;
-  auto res = resolve(table_, classify_, call.extension, condition, call.visited);
+  auto visited = call.visited;
+  visited.push_back(call.caller);  // never forwarded back to the caller's own phone
+  auto res = resolve(table_, classify_, call.extension, condition, visited);
   auto logger = log::get("forwarding");
   if (!res.refused.empty()) {
     logger->warn("call {}: rule not followed: {}", call.call_id, res.refused);

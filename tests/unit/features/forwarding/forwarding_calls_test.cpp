@@ -248,19 +248,41 @@ TEST_F(ForwardingCallsTest, TwoExtensionsForwardingToEachOtherRingOneOfThem) {
 
 TEST_F(ForwardingCallsTest, AThreeWayLoopStopsAtTheLastExtensionNotYetVisited) {
   Rules a, b, c;
-  b.always = "1003";  // 1002 → 1003 → 1001 → 1002
-  c.always = "1001";
+  b.always = "1003";  // 1002 → 1003 → 1001 → 1002, called by 1001: the caller
+  c.always = "1001";  // counts as visited, so the loop stops at 1003
   a.always = "1002";
   rules({{"1001", a}, {"1002", b}, {"1003", c}});
   register_phone("1001", kA2);
   register_phone("1002", kB);
   register_phone("1003", kC);
   feed(invite("1002"), from_ip(kA));
-  EXPECT_EQ(invites_to(kA2), 1u);
-  EXPECT_EQ(invites_to(kB) + invites_to(kC), 0u);
-  EXPECT_EQ(last.callee, "1001");
-  EXPECT_EQ(last.forwarded_from, "1003");
+  EXPECT_EQ(invites_to(kC), 1u);
+  EXPECT_EQ(invites_to(kA2) + invites_to(kB), 0u);
+  EXPECT_EQ(last.callee, "1003");
+  EXPECT_EQ(last.forwarded_from, "1002");
   EXPECT_TRUE(last.forward_loop);
+  // Called by 1003 instead, the first rule already points back at the
+  // caller: 1002 itself rings.
+  authenticate_as = "1003";
+  feed(invite("1002", "call-2"), from_ip(kC));
+  EXPECT_EQ(invites_to(kA2), 0u);
+  EXPECT_EQ(invites_to(kB), 1u);
+}
+
+TEST_F(ForwardingCallsTest, ACallIsNeverForwardedBackToTheCaller) {
+  Rules r;
+  r.always = "1001";
+  rules({{"1002", r}});
+  register_phone("1001", kA2);
+  register_phone("1002", kB);
+  feed(invite("1002"), from_ip(kA));  // 1001 calls 1002, which forwards to 1001
+  EXPECT_EQ(invites_to(kA2), 0u);
+  EXPECT_EQ(invites_to(kB), 1u);
+  EXPECT_EQ(last.callee, "1002");
+  // Someone else's call to 1002 is forwarded to 1001 as usual.
+  authenticate_as = "1003";
+  feed(invite("1002", "call-2"), from_ip(kC));
+  EXPECT_EQ(invites_to(kA2), 1u);
 }
 
 TEST_F(ForwardingCallsTest, BusyRulesPointingAtEachOtherRingEachPhoneOnce) {

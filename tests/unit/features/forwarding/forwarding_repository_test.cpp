@@ -91,6 +91,13 @@ TEST_P(ForwardingRepositoryTest, TheCdrSaysWhoForwardedACall) {
       EXPECT_FALSE(row.forward_loop);
     }
   }
+  // The forwarding extension finds the call among its own.
+  CdrFilter mine;
+  mine.extension = "1002";
+  auto forwarded_away = cdr.query(mine);
+  ASSERT_TRUE(forwarded_away.ok());
+  ASSERT_EQ(forwarded_away->items.size(), 1u);
+  EXPECT_EQ(forwarded_away->items[0].call_id, "fwd-1");
   c.call_id = "nobody";
   EXPECT_EQ(cdr.set_forwarding(c).error().code, ErrorCode::kNotFound);
 }
