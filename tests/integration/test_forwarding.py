@@ -62,6 +62,13 @@ def invites(callee: Callee) -> int:
     return n
 
 
+def header_lines(callee: Callee, name: str) -> list[str]:
+    """The `name` header lines in what the SIPp callee received."""
+    return [line for log in callee.dir.glob("*_messages.log")
+            for line in log.read_text(errors="replace").splitlines()
+            if line.lower().startswith(name.lower() + ":")]
+
+
 def db_rows(pbx, sql: str) -> list[dict]:
     con = sqlite3.connect(f"file:{pbx.workdir / 'var' / 'switchboard.db'}?mode=ro", uri=True,
                           timeout=5)
@@ -125,6 +132,10 @@ def test_busy_forward(switchboard_factory, workdir):
     assert busy.wait() == 0, busy.log()
     assert target.wait() == 0, target.log()
     assert invites(busy) == 1 and invites(target) == 1
+    # RFC 5806: the new target's phone learns whom the call was for, and why.
+    assert header_lines(busy, "Diversion") == []
+    div = header_lines(target, "Diversion")
+    assert len(div) == 1 and "<sip:1001@" in div[0] and "reason=user-busy" in div[0], div
     c = cdr_rows(pbx)[0]
     assert (c["callee"], c["forwarded_from"], c["forward_reason"], c["disposition"]) == (
         "1002", "1001", "busy", "ANSWERED"), c

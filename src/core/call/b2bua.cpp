@@ -256,6 +256,7 @@ void B2bua::on_new_invite(const sip::ServerTransactionPtr& txn) {
   events_.publish(CallEventKind::kStarted, c.record);
   if (!c.record.forwarded_from.empty()) {
     c.forward_visited = {c.record.forwarded_from};
+    c.forwards = 1;
     events_.publish(CallEventKind::kForwarded, c.record);
   }
   // An extension that is not registered forwards as on no answer.
@@ -302,6 +303,9 @@ void B2bua::start_forks(Call& c, const std::vector<const Binding*>& contacts,
     m.add_header(sip::HeaderId::kContact, contact_for(b->protocol));
     m.add_header(sip::HeaderId::kAllow, "INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE, INFO, MESSAGE");
     m.add_header(sip::HeaderId::kUserAgent, options_.user_agent);
+    if (!c.record.forwarded_from.empty()) {  // call forwarding (issue 7 §3)
+      m.add_header("Diversion", diversion_header(c.record, options_.domain, c.forwards));
+    }
     sip::set_body(m, "application/sdp", body);
 
     const size_t index = c.forks.size();

@@ -53,4 +53,17 @@ inline void note_forwarding(CallRecord& record, const RouteDecision& route) {
   record.forward_loop = record.forward_loop || route.forward_loop;
 }
 
+/// The RFC 5806 Diversion header of a forwarded call's INVITE to its new
+/// target (phones show whom the call was meant for): the forwarding
+/// extension, the reason (unconditional, user-busy, no-answer), the count.
+inline std::string diversion_header(const CallRecord& record, std::string_view domain,
+                                    int counter) {
+  const std::string_view reason = record.forward_reason == "busy"        ? "user-busy"
+                                  : record.forward_reason == "no_answer" ? "no-answer"
+                                                                         : "unconditional";
+  return "<sip:" + record.forwarded_from + "@" + std::string(domain) +
+         ">;reason=" + std::string(reason) +
+         ";counter=" + std::to_string(counter < 1 ? 1 : counter);
+}
+
 }  // namespace switchboard::core

@@ -123,6 +123,8 @@ TEST_F(ForwardingCallsTest, UnconditionalForwardRingsOnlyTheTarget) {
   EXPECT_EQ(invites_to(kB), 0u);
   auto inv = last_request(kC, "INVITE");
   ASSERT_TRUE(inv);
+  EXPECT_EQ(inv->value("Diversion").value_or(""),
+            "<sip:1002@pbx.test>;reason=unconditional;counter=1");
   ASSERT_EQ(forwarded.size(), 1u);
   EXPECT_EQ(forwarded[0].forwarded_from, "1002");
   EXPECT_EQ(forwarded[0].forward_reason, "always");
@@ -148,6 +150,8 @@ TEST_F(ForwardingCallsTest, BusyForwardsWhileTheCallerWaits) {
   EXPECT_FALSE(last_response(kA, 486));
   auto inv = last_request(kC, "INVITE");
   ASSERT_TRUE(inv);
+  EXPECT_EQ(inv->value("Diversion").value_or(""), "<sip:1002@pbx.test>;reason=user-busy;counter=1");
+  EXPECT_FALSE(last_request(kB, "INVITE")->value("Diversion"));  // not forwarded yet
   EXPECT_TRUE(mailbox_calls.empty());
   ASSERT_EQ(forwarded.size(), 1u);
   EXPECT_EQ(forwarded[0].forward_reason, "busy");
@@ -192,6 +196,8 @@ TEST_F(ForwardingCallsTest, NoAnswerForwardsAfterTheExtensionsOwnTimeout) {
   timers.advance(100ms);
   EXPECT_TRUE(last_request(kB, "CANCEL"));
   EXPECT_EQ(invites_to(kC), 1u);
+  EXPECT_EQ(last_request(kC, "INVITE")->value("Diversion").value_or(""),
+            "<sip:1002@pbx.test>;reason=no-answer;counter=1");
   // The cancelled fork's 487 must not end the forwarded call.
   feed(answer(*last_request(kB, "INVITE"), 487, "b1"), from_ip(kB));
   EXPECT_FALSE(last_response(kA, 487));
