@@ -3,15 +3,18 @@ SIPp callers and callees (tests/sipp) and baresip phones.
 
 - unconditional (config): calling 1001 rings 1002's phone, never 1001's;
   the CDR says 1001 forwarded it and the event stream has call.forwarded;
-- busy: 1001's phone answers 486, the call goes on to 1002;
+- busy: 1001's phone answers 486, the call goes on to 1002 (with a
+  Diversion header);
 - no answer after the extension's own ringing time (3 s, while
   voicemail.no_answer_timeout is 10 s), measured from the CDR;
 - feature codes from a baresip phone: *72 1003 then a call to 1001 lands on
   1003; *73 and 1001's phone rings again; *72 to an outside number without
   allow_external is refused;
 - loops: 1001 ↔ 1002 unconditionally ends up ringing one phone, and busy
-  rules pointing at each other ring each phone exactly once.
+  rules pointing at each other ring each phone exactly once;
+- a SIGHUP reload replaces the configured rule.
 """
+import signal
 import sqlite3
 import time
 from datetime import datetime
@@ -98,7 +101,9 @@ def test_unconditional_forward_rings_the_target_and_is_recorded(switchboard_fact
     pbx = start_pbx(switchboard_factory, {"1001": "    always: '1002'\n"})
     ws = WebSocket(pbx.http_port, "/api/v1/events", pbx.token)
     assert ws.status == 101
-    ws.send_json({"action": "subscribe", "types": ["call.forwarded"]})
+    # Filtered on 1001, which is neither caller nor final callee: the
+    # event concerns the forwarding extension too.
+    ws.send_json({"action": "subscribe", "types": ["call.forwarded"], "extensions": ["1001"]})
     assert ws.recv_json()["type"] == "subscribed"
     own = Callee(pbx, workdir, "1001", "call_uas_ring")
     target = Callee(pbx, workdir, "1002", "call_uas")
@@ -234,3 +239,23 @@ def test_busy_loop_rings_each_phone_once(switchboard_factory, workdir):
     assert (invites(a), invites(b)) == (1, 1)
     c = cdr_rows(pbx)[0]
     assert (c["disposition"], c["forwarded_from"], c["forward_loop"]) == ("BUSY", "1001", 1), c
+
+
+def test_reload_changes_the_configured_rule(switchboard_factory, workdir):
+    pbx = start_pbx(switchboard_factory, {"1001": "    always: '1002'\n"})
+    # SIGHUP with the rule now on busy: 1001's own phone rings again.
+    text = pbx.config_path.read_text().replace("    always: '1002'\n", "    busy: '1002'\n")
+    assert "busy: '1002'" in text
+    pbx.config_path.write_text(text)
+    pbx.signal(signal.SIGHUP)
+    assert pbx.proc.wait_for_output("configuration reloaded", 10), pbx.proc.output()[-2000:]
+    own = Callee(pbx, workdir, "1001", "call_uas_busy")
+    target = Callee(pbx, workdir, "1002", "call_uas")
+    r = call(pbx, workdir, "call_uac", "1001", caller="1003", text=forwarded_caller(),
+             delay_ms=500)
+    assert r.returncode == 0, r.log + pbx.proc.output()[-3000:]
+    assert own.wait() == 0, own.log()
+    assert target.wait() == 0, target.log()
+    assert (invites(own), invites(target)) == (1, 1)
+    c = cdr_rows(pbx)[0]
+    assert (c["callee"], c["forward_reason"]) == ("1002", "busy"), c
