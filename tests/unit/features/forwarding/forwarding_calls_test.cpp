@@ -235,6 +235,20 @@ TEST_F(ForwardingCallsTest, BusyToVoicemailPlaysTheBusyGreetingOfTheExtension) {
   EXPECT_TRUE(last_response(kA, 200));
 }
 
+TEST_F(ForwardingCallsTest, AlwaysToVoicemailGoesStraightToTheMailbox) {
+  Rules r;
+  r.always = "voicemail";
+  rules({{"1002", r}});
+  register_phone("1002", kB);
+  feed(invite("1002"), from_ip(kA));
+  EXPECT_EQ(invites_to(kB), 0u);
+  ASSERT_EQ(mailbox_calls.size(), 1u);
+  EXPECT_EQ(mailbox_calls[0].target, "1002");
+  EXPECT_EQ(mailbox_calls[0].reason, AppReason::kForwarded);  // a deposit, not the IVR
+  EXPECT_TRUE(last_response(kA, 200));
+  EXPECT_EQ(last.forward_reason, "always");
+}
+
 TEST_F(ForwardingCallsTest, TwoExtensionsForwardingToEachOtherRingOneOfThem) {
   Rules b, c;
   b.always = "1003";
@@ -422,6 +436,8 @@ TEST_F(ForwardingCallsTest, TheB2buaStopsACallForwardedTooOften) {
     feed(answer(*inv, 486, "x" + std::to_string(i)), from_ip(ip));
   }
   EXPECT_EQ(invites_to(kB) + invites_to(kC), 1u + kMaxForwardsPerCall);
+  EXPECT_EQ(last_request(kC, "INVITE")->value("Diversion").value_or(""),
+            "<sip:1002@pbx.test>;reason=user-busy;counter=5");
   ASSERT_EQ(mailbox_calls.size(), 1u);  // then the mailbox of the last one
   EXPECT_TRUE(last.forward_loop);
   b2bua.set_forwarding_policy(&service);
