@@ -87,6 +87,9 @@ nlohmann::json to_json(const store::CdrRecord& c) {
           {"hangup_side", c.hangup_side},
           {"codec", c.codec},
           {"recordings", recordings_of(c)},
+          {"forwarded_from", c.forwarded_from},  // call forwarding, issue 7 §3
+          {"forward_reason", c.forward_reason},
+          {"forward_loop", c.forward_loop},
           {"status", store::to_string(c.status)}};
 }
 
@@ -104,7 +107,7 @@ std::string csv_field(const std::string& v) {
 const std::vector<QueryParam> kCdrQuery = {
     {"from", JsonType::kString, "start_time >= this ISO-8601 time"},
     {"to", JsonType::kString, "start_time < this ISO-8601 time"},
-    {"extension", JsonType::kString, "caller or callee"},
+    {"extension", JsonType::kString, "caller, callee or the extension that forwarded it"},
     {"disposition", JsonType::kString, "ANSWERED, NO_ANSWER, BUSY, FAILED, CANCELLED"},
     {"limit", JsonType::kInteger, "page size"},
     {"offset", JsonType::kInteger, "rows to skip"},

@@ -28,6 +28,7 @@
 #include "core/subscriptions/subscription_server.hpp"
 #include "features/cdr/cdr_writer.hpp"
 #include "features/conference/service.hpp"
+#include "features/forwarding/service.hpp"
 #include "features/mail/mail_service.hpp"
 #include "features/parking/service.hpp"
 #include "features/recording/storage_policy.hpp"
@@ -332,6 +333,8 @@ bool Application::start_calls() {
   if (!start_conference()) return false;  // issue 7 §6 (application_conference.cpp)
   // Issue 7 §5 (application_recording.cpp).
   if (!start_recording_policy()) return false;
+  // Call forwarding, issue 7 §3 (application_forwarding.cpp).
+  if (!start_forwarding()) return false;
   log::get("call")->info("calls: media {} ports {}-{} on {} thread(s)", ec.bind_address,
                          ec.port_first, ec.port_last, media_engine_->thread_count());
   return true;
@@ -460,6 +463,7 @@ void Application::apply(config::Config next) {
   apply_mail(*config_);        // issue 8 §5
   apply_conference(*config_);  // issue 7 §6
   apply_recording(*config_);   // issue 7 §5
+  apply_forwarding(*config_);  // issue 7 §3
   ++reloads_;
   sync_extensions();
   logger->info("configuration reloaded: {} extension(s)", config_->extensions.size());

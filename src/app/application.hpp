@@ -68,6 +68,9 @@ class MailService;
 namespace switchboard::features::conference {
 class ConferenceService;
 class RoomMediaFactory;
+}  // namespace switchboard::features::conference
+namespace switchboard::features::forwarding {
+class ForwardingService;
 }
 namespace switchboard::sip {
 class DigestServer;
@@ -177,6 +180,10 @@ class Application : public api::CoreAccess {
   void apply_conference(const config::Config& cfg);
   std::unique_ptr<features::conference::RoomMediaFactory> conference_media_;
   std::unique_ptr<features::conference::ConferenceService> conference_;
+  // Call forwarding (issue 7 §3, application_forwarding.cpp).
+  bool start_forwarding();
+  void apply_forwarding(const config::Config& cfg);
+  std::unique_ptr<features::forwarding::ForwardingService> forwarding_;
   std::unique_ptr<media::audio::MohService> moh_;
   std::unique_ptr<features::CdrWriter> cdr_writer_;
   std::unique_ptr<store::Database> db_;

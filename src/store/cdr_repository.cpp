@@ -11,7 +11,8 @@ constexpr const char* kColumns =
     "id, call_id, caller, caller_name, callee, direction, start_time, answer_time, end_time,"
     " duration_s, billsec_s, disposition, hangup_cause, recording_path, hangup_side, codec,"
     " caller_user_agent, callee_user_agent, packets_caller, packets_callee, packets_lost,"
-    " jitter_ms, status";
+    " jitter_ms, status"
+    ", forwarded_from, forward_reason, forward_loop";
 
 constexpr const char* kInsert =
     "INSERT INTO cdr (call_id, caller, caller_name, callee, direction, start_time, answer_time,"
@@ -88,6 +89,9 @@ Result<CdrRecord> from_row(const Row& row) {
   c.packets_lost = row.get_int("packets_lost");
   c.jitter_ms = row.get_int("jitter_ms");
   c.status = status_from(row.get_text("status")).value_or(CdrStatus::kComplete);
+  c.forwarded_from = row.get_text("forwarded_from");
+  c.forward_reason = row.get_text("forward_reason");
+  c.forward_loop = row.get_int("forward_loop") != 0;
   return c;
 }
 
@@ -190,6 +194,15 @@ Status CdrRepository::set_recording(std::string_view call_id, std::string_view r
   return detail::expect_changed(r, fmt::format("open cdr {}", call_id));
 }
 
+Status CdrRepository::set_forwarding(const CdrRecord& c) {
+  return detail::expect_changed(
+      db_.exec(
+          "UPDATE cdr SET forwarded_from = ?, forward_reason = ?, forward_loop = ?"
+          " WHERE call_id = ?",
+          {c.forwarded_from, c.forward_reason, std::int64_t{c.forward_loop ? 1 : 0}, c.call_id}),
+      "cdr " + c.call_id);
+}
+
 Result<std::int64_t> CdrRepository::mark_interrupted() {
   auto r = db_.exec("UPDATE cdr SET status = 'interrupted', hangup_cause = 'interrupted'"
                     " WHERE status = 'open'");
@@ -202,7 +215,10 @@ Result<Page<CdrRecord>> CdrRepository::query(const CdrFilter& f) {
   detail::WhereBuilder where;
   if (f.from) where.add("start_time >= ?", {to_iso(*f.from)});
   if (f.to) where.add("start_time < ?", {to_iso(*f.to)});
-  if (f.extension) where.add("(caller = ? OR callee = ?)", {*f.extension, *f.extension});
+  if (f.extension) {  // a call forwarded away concerns the forwarding extension too
+    where.add("(caller = ? OR callee = ? OR forwarded_from = ?)",
+              {*f.extension, *f.extension, *f.extension});
+  }
   if (f.disposition) where.add("disposition = ?", {to_string(*f.disposition)});
 
   auto count = db_.exec("SELECT COUNT(*) AS n FROM cdr" + where.sql(), where.params());

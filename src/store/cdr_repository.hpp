@@ -33,6 +33,11 @@ struct CdrRecord {
   std::string caller;
   std::string caller_name;
   std::string callee;
+  /// Call forwarding (issue 7 §3): the extension that forwarded the call to
+  /// `callee`, why ("always", "busy", "no_answer"; "" = not forwarded), and
+  /// whether a forwarding loop was cut short. Written by set_forwarding().
+  std::string forwarded_from, forward_reason;
+  bool forward_loop = false;
   CallDirection direction = CallDirection::kInternal;
   Timestamp start_time{};
   std::optional<Timestamp> answer_time;  ///< unset: never answered
@@ -58,7 +63,7 @@ struct CdrRecord {
 struct CdrFilter {
   std::optional<Timestamp> from;
   std::optional<Timestamp> to;
-  std::optional<std::string> extension;  ///< matches caller or callee
+  std::optional<std::string> extension;  ///< matches caller, callee or forwarded_from
   std::optional<Disposition> disposition;
   std::int64_t limit = 100;
   std::int64_t offset = 0;
@@ -101,6 +106,8 @@ class CdrRepository {
   /// Names the recording(s) of the open row of `call_id` (a recording
   /// started mid-call); kNotFound when there is no open row.
   Status set_recording(std::string_view call_id, std::string_view recording_path);
+  /// Writes the forwarding fields of `record` to the row of its call_id.
+  Status set_forwarding(const CdrRecord& record);
   /// Marks every open row interrupted (start-up after a crash); how many.
   Result<std::int64_t> mark_interrupted();
   /// Matching rows, newest first, and how many match in all.

@@ -277,12 +277,36 @@ Migration presence() {
   return m;
 }
 
+// Call forwarding (issue 7 §3): the rules an extension set itself (feature
+// codes, the API) over the config's defaults — one per condition, an empty
+// target meaning "off" — and, in the CDR, which extension forwarded a call,
+// why, and whether a forwarding loop was cut short. Numbered 14: 13 is the
+// recordings' change of the cdr table.
+Migration call_forwarding() {
+  Migration m{14, "call_forwarding", {}, {}};
+  both(m,
+       "CREATE TABLE call_forwarding ("
+       " extension TEXT NOT NULL,"
+       " forward_on TEXT NOT NULL CHECK (forward_on IN ('always', 'busy', 'no_answer')),"
+       " target TEXT NOT NULL DEFAULT '',"
+       " updated_by TEXT NOT NULL DEFAULT '',"
+       " updated_at TEXT NOT NULL,"
+       " PRIMARY KEY (extension, forward_on))");
+  for (const char* col :
+       {"forwarded_from TEXT NOT NULL DEFAULT ''", "forward_reason TEXT NOT NULL DEFAULT ''",
+        "forward_loop INTEGER NOT NULL DEFAULT 0 CHECK (forward_loop IN (0, 1))"}) {
+    both(m, std::string("ALTER TABLE cdr ADD COLUMN ") + col);
+  }
+  return m;
+}
+
 }  // namespace
 
 std::vector<Migration> builtin_migrations() {
   return {extensions(),         users_and_roles(),     vip_callers(),        cdr(),
           voicemail_messages(), audit_log(),           registrar_bindings(), cdr_call_details(),
-          api_tokens(),         voicemail_mailboxes(), mail_outbox(),        presence()};
+          api_tokens(),         voicemail_mailboxes(), mail_outbox(),        presence(),
+          call_forwarding()};
 }
 
 }  // namespace switchboard::store

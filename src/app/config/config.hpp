@@ -44,6 +44,20 @@ struct ApiConfig {
   std::string tls_key_file;
 };
 
+/// extensions[].forward (issue 7 §3): the extension's default call
+/// forwarding; each target is an extension or queue number, `voicemail` or
+/// an external number (only with allow_external). "" = no rule.
+struct ForwardConfig {
+  /// Where a value stood in the file (0-based, as YAML marks), for the
+  /// checks that need the whole config (validate_forwarding).
+  struct Where {
+    int line = 0, column = 0;
+  };
+  std::string always, busy, no_answer;
+  Where always_at, busy_at, no_answer_at;
+  int no_answer_timeout = 0;  ///< seconds; 0 = voicemail.no_answer_timeout
+};
+
 struct ExtensionConfig {
   std::string number;
   std::string name;
@@ -54,6 +68,7 @@ struct ExtensionConfig {
   /// Call recording of this extension's calls: "always", "never" or
   /// "default" (recording.auto_record decides).
   std::string record = "default";
+  ForwardConfig forward;
 };
 
 struct DialplanConfig {
@@ -104,6 +119,14 @@ struct TonesConfig {
   std::string region = "us";
 };
 
+/// features.forwarding_codes (issue 7 §3): dial `set_*` + a number to
+/// forward, `clear_*` to stop.
+struct ForwardingCodesConfig {
+  std::string set_always = "*72", clear_always = "*73";
+  std::string set_busy = "*90", clear_busy = "*91";
+  std::string set_no_answer = "*92", clear_no_answer = "*93";
+};
+
 struct FeaturesConfig {
   bool call_recording = true;
   bool call_transfer = true;
@@ -119,6 +142,7 @@ struct FeaturesConfig {
   PagingConfig paging;
   VipRoutingConfig vip_routing;
   TonesConfig tones;
+  ForwardingCodesConfig forwarding_codes;
 };
 
 struct RecordingConfig {

@@ -108,6 +108,7 @@ LoadResult load_string(const std::string& text, const std::string& file, const E
   if (auto s = root.child("integrations"); s.present()) parse_integrations(s, c.integrations);
   root.finish_unknown_keys();
   validate_cross_references(root, c);
+  validate_forwarding(ctx, c);  // issue 7 §3
   result.diagnostics.sort_by_position();
 
   if (!result.diagnostics.has_errors()) result.config = std::move(c);

@@ -29,6 +29,13 @@ void parse_trunks(Section& root, std::vector<TrunkConfig>& out);
 void parse_database(Section& s, DatabaseConfig& out);
 void parse_integrations(Section& s, IntegrationsConfig& out);
 
+/// extensions[].forward and features.forwarding_codes (sections_forwarding.cpp).
+void parse_forward(Section& extension, ForwardConfig& out);
+void parse_forwarding_codes(Section& s, ForwardingCodesConfig& out);
+/// Forwarding targets against the dialplan, extensions, queues and
+/// allow_external (needs the whole config).
+void validate_forwarding(Context& ctx, const Config& config);
+
 /// Checks that span blocks (operator extensions exist, queue agents exist …).
 void validate_cross_references(Section& root, const Config& config);
 

@@ -146,6 +146,7 @@ void parse_extensions(Section& root, const SecurityConfig& security,
                           "expected 4 to 12 digits");
       }
     }
+    parse_forward(s, ext.forward);  // issue 7 §3
     out.push_back(std::move(ext));
   });
 }

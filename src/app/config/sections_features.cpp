@@ -91,6 +91,9 @@ void parse_features(Section& s, FeaturesConfig& out) {
     t.one_of("region", out.tones.region, {"us", "eu"});
     t.finish_unknown_keys();
   }
+  if (auto f = s.child("forwarding_codes"); f.present()) {
+    parse_forwarding_codes(f, out.forwarding_codes);  // issue 7 §3
+  }
   s.finish_unknown_keys();
 }
 

@@ -178,6 +178,7 @@ void B2bua::on_new_invite(const sip::ServerTransactionPtr& txn) {
                 fmt::format("{} ({})", route.reason, route.decided_by));
   }
   rec.callee = route.target;
+  note_forwarding(rec, route);  // unconditional forwarding (a router hook)
   const bool app_target = route.kind != TargetKind::kExtension && apps_.count(route.kind) > 0;
   if (route.kind != TargetKind::kExtension && !app_target) {
     if (auto it = target_handlers_.find(route.kind); it != target_handlers_.end()) {
@@ -189,7 +190,7 @@ void B2bua::on_new_invite(const sip::ServerTransactionPtr& txn) {
   std::vector<const Binding*> contacts;
   if (!app_target) {
     contacts = registrar_.lookup(route.target);
-    if (contacts.empty() && !apps_.count(TargetKind::kVoicemail)) {
+    if (contacts.empty() && !apps_.count(TargetKind::kVoicemail) && !forwarding_) {
       return fail(480, "Temporarily Unavailable", "not registered");
     }
   }
@@ -254,11 +255,20 @@ void B2bua::on_new_invite(const sip::ServerTransactionPtr& txn) {
   ++stats_.calls;
   stats_.active = calls_.size();
   events_.publish(CallEventKind::kStarted, c.record);
+  if (!c.record.forwarded_from.empty()) {
+    c.forward_visited = {c.record.forwarded_from};
+    c.forwards = 1;
+    events_.publish(CallEventKind::kForwarded, c.record);
+  }
+  // An extension that is not registered forwards as on no answer.
+  if (!app_target && contacts.empty() && forward_unanswered(c, AppReason::kNoAnswer)) return;
   if (app_target || contacts.empty()) {
     // The application answers (a dialed service, or the mailbox of an
     // extension that is not registered).
     const TargetKind kind = app_target ? route.kind : TargetKind::kVoicemail;
-    const AppReason why = app_target ? AppReason::kDialed : AppReason::kNoAnswer;
+    const AppReason why = !app_target                       ? AppReason::kNoAnswer
+                          : c.record.forwarded_from.empty() ? AppReason::kDialed
+                                                            : AppReason::kForwarded;
     log->info("call {} {} → {}: {} application", call_id, rec.caller, route.target,
               to_string(kind));
     if (!start_app(c, kind, route.target, why)) {
@@ -274,10 +284,7 @@ void B2bua::on_new_invite(const sip::ServerTransactionPtr& txn) {
   std::string display = from_a.ok() ? from_a->display_name_text() : std::string();
   if (display.empty()) display = c.record.caller_name;
   start_forks(c, contacts, display, c.offer_b);
-  if (options_.no_answer_timeout.count() > 0 && c.phase == CallPhase::kRinging) {
-    c.no_answer_timer =
-        timers_.schedule(options_.no_answer_timeout, [this, id] { on_no_answer(id); });
-  }
+  arm_no_answer(c);
 }
 
 void B2bua::start_forks(Call& c, const std::vector<const Binding*>& contacts,
@@ -297,6 +304,9 @@ void B2bua::start_forks(Call& c, const std::vector<const Binding*>& contacts,
     m.add_header(sip::HeaderId::kContact, contact_for(b->protocol));
     m.add_header(sip::HeaderId::kAllow, kAllowedMethods);
     m.add_header(sip::HeaderId::kUserAgent, options_.user_agent);
+    if (!c.record.forwarded_from.empty()) {  // call forwarding (issue 7 §3)
+      m.add_header("Diversion", diversion_header(c.record, options_.domain, c.forwards));
+    }
     sip::set_body(m, "application/sdp", body);
 
     const size_t index = c.forks.size();

@@ -27,6 +27,7 @@
 #include "core/call/call_app.hpp"
 #include "core/call/call_events.hpp"
 #include "core/call/recording_policy.hpp"
+#include "core/call/forwarding_policy.hpp"
 #include "core/call/router.hpp"
 #include "core/registrar/registrar.hpp"
 #include "sdp/media_config.hpp"
@@ -303,6 +304,22 @@ class B2bua {
   const sip::ServerTransaction* authenticated_txn_ = nullptr;
   std::string authenticated_user_;
   B2buaStats stats_;
+
+  // Call forwarding on busy / no answer / not registered (issue 7 §3,
+  // b2bua_ringing.cpp).
+ public:
+  /// Without a policy (or when it declines) unanswered calls go to the
+  /// mailbox as before. The policy must outlive the B2BUA's calls.
+  void set_forwarding_policy(const ForwardingPolicy* policy) { forwarding_ = policy; }
+
+ private:
+  /// (Re)arms the no-answer timer of a ringing call for its current callee.
+  void arm_no_answer(Call& call);
+  /// Asks the policy; true when the call went on to a forward target (or
+  /// ended trying), false: the caller decides (mailbox, failure).
+  bool forward_unanswered(Call& call, AppReason reason);
+  bool forward_ringing(Call& call, const RouteDecision& route, AppReason reason);
+  const ForwardingPolicy* forwarding_ = nullptr;
 };
 
 }  // namespace switchboard::core

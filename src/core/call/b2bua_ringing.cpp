@@ -2,6 +2,9 @@
 // no-answer timeout, and answering the caller when a fork answers.
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <span>
+
 #include "common/log.hpp"
 #include "core/call/b2bua.hpp"
 #include "core/call/g711_bridge.hpp"
@@ -66,6 +69,7 @@ void B2bua::on_fork_provisional(std::uint64_t id, size_t fork, const sip::Messag
   Call* c = find(id);
   const int code = r.status_code();
   if (!c || c->phase != CallPhase::kRinging || code == 100 || !c->invite_a) return;
+  if (fork < c->redirect_forks_from) return;  // a target the call was forwarded away from
   c->a.on(LegEvent::kProvisional);
   c->b.on(LegEvent::kProvisional);
   auto resp = sip::make_response(c->invite_a->request(), code, r.reason(), c->a.local_tag());
@@ -86,8 +90,9 @@ void B2bua::on_fork_answered(std::uint64_t id, size_t fork, sip::Dialog& dialog,
   if (c->redirecting && fork >= c->redirect_forks_from && c->phase == CallPhase::kAnswered) {
     return on_redirect_answered(*c, fork, dialog, r);
   }
-  if (c->phase != CallPhase::kRinging) {
-    // Another fork answered first (or the call ended): end this one.
+  if (c->phase != CallPhase::kRinging || fork < c->redirect_forks_from) {
+    // Another fork answered first (or the call ended, or was forwarded
+    // away from this target): end this one.
     layer_.send_request(dialog.make_request("BYE"), dest, {});
     c->forks[fork].done = true;
     return;
@@ -178,8 +183,11 @@ void B2bua::on_fork_final(std::uint64_t id, size_t fork, int status, std::string
     return redirect_failed(
         *c, fmt::format("redirect to {} failed: {} {}", c->record.callee, f.status, f.reason));
   }
-  if (c->phase != CallPhase::kRinging) return;
-  for (const auto& f : c->forks) {
+  if (c->phase != CallPhase::kRinging || fork < c->redirect_forks_from) return;
+  // Only the forks of the current target count (earlier ones were
+  // cancelled when the call was forwarded).
+  const auto current = std::span(c->forks).subspan(c->redirect_forks_from);
+  for (const auto& f : current) {
     if (!f.done) return;
   }
   // RFC 3261 §16.7 in short: a 6xx wins, then busy, then the lowest class.
@@ -190,12 +198,13 @@ void B2bua::on_fork_final(std::uint64_t id, size_t fork, int status, std::string
     if (f.status == 487) return 9;  // cancelled by us: only if nothing better
     return 2 + (f.status / 100);
   };
-  for (const auto& f : c->forks) {
+  for (const auto& f : current) {
     if (!best || rank(f) < rank(*best)) best = &f;
   }
   const int st = best->status;
   const std::string why =
       best->reason.empty() ? std::string(sip::default_reason_phrase(st)) : best->reason;
+  if ((st == 486 || st == 600) && forward_unanswered(*c, AppReason::kBusy)) return;
   if ((st == 486 || st == 600) &&
       start_app(*c, TargetKind::kVoicemail, c->record.callee, AppReason::kBusy)) {
     return;  // the mailbox answered the caller
@@ -229,11 +238,104 @@ void B2bua::on_no_answer(std::uint64_t id) {
   if (!c || c->phase != CallPhase::kRinging) return;
   c->no_answer_timer = 0;
   cancel_forks(*c);
+  if (forward_unanswered(*c, AppReason::kNoAnswer)) return;
   if (start_app(*c, TargetKind::kVoicemail, c->record.callee, AppReason::kNoAnswer)) {
     return;  // the mailbox answered the caller
   }
   respond_a(*c, 480, "Temporarily Unavailable");
   finish(*c, CallOutcome::kNoAnswer, 480, Party::kSystem, "no answer");
+}
+
+// --- Call forwarding on busy / no answer (issue 7 §3) ----------------------
+
+void B2bua::arm_no_answer(Call& c) {
+  if (c.no_answer_timer) timers_.cancel(c.no_answer_timer);
+  c.no_answer_timer = 0;
+  Duration timeout = options_.no_answer_timeout;
+  if (forwarding_) {
+    if (auto own = forwarding_->no_answer_timeout(c.record.callee)) timeout = *own;
+  }
+  if (timeout.count() <= 0 || c.phase != CallPhase::kRinging) return;
+  const std::uint64_t id = c.id;
+  c.no_answer_timer = timers_.schedule(timeout, [this, id] { on_no_answer(id); });
+}
+
+bool B2bua::forward_unanswered(Call& c, AppReason reason) {
+  if (!forwarding_ || c.phase != CallPhase::kRinging || !c.invite_a) return false;
+  auto& visited = c.forward_visited;
+  if (std::find(visited.begin(), visited.end(), c.record.callee) == visited.end()) {
+    visited.push_back(c.record.callee);
+  }
+  UnansweredCall q{c.record.call_id, c.record.caller, c.record.callee, reason, visited};
+  auto route = forwarding_->on_unanswered(q);
+  if (!route) return false;
+  return forward_ringing(c, *route, reason);
+}
+
+bool B2bua::forward_ringing(Call& c, const RouteDecision& route, AppReason reason) {
+  auto log = log::get("call");
+  if (route.forward_loop) c.record.forward_loop = true;  // even when it goes no further
+  if (c.forwards >= kMaxForwardsPerCall) {
+    log->warn("call {}: forwarded {} times already, not on to {} (loop?)", c.record.call_id,
+              c.forwards, route.target);
+    c.record.forward_loop = true;
+    return false;
+  }
+  const bool to_app = route.kind != TargetKind::kExtension && apps_.count(route.kind) > 0;
+  if (route.kind != TargetKind::kExtension && !to_app) {
+    // Trunks answer a new INVITE themselves (target handlers); a ringing
+    // call cannot be handed to them.
+    log->info("call {}: forward to {} ({}) not possible while ringing: no {} service",
+              c.record.call_id, route.target, to_string(route.kind), to_string(route.kind));
+    return false;
+  }
+  ++c.forwards;
+  const std::string from = c.record.callee;
+  note_forwarding(c.record, route);
+  c.record.callee = route.target;
+  if (route.kind == TargetKind::kExtension) c.forward_visited.push_back(route.target);
+  log->info("call {}: forwarded from {} to {} {} ({}{})", c.record.call_id, from,
+            to_string(route.kind), route.target, route.forward_reason,
+            route.forward_loop ? ", loop stopped" : "");
+  if (c.invite_a) {
+    auto resp =
+        sip::make_response(c.invite_a->request(), 181, "Call Is Being Forwarded", c.a.local_tag());
+    resp.add_header(sip::HeaderId::kContact, contact_for(c.a.peer.protocol));
+    c.invite_a->respond(std::move(resp));
+  }
+  events_.publish(CallEventKind::kForwarded, c.record);
+  if (to_app) {
+    // A mailbox hears why (busy or unavailable greeting); other services
+    // that the call was forwarded.
+    const AppReason why = route.kind == TargetKind::kVoicemail ? reason : AppReason::kForwarded;
+    if (!start_app(c, route.kind, route.target, why)) {
+      respond_a(c, 480, "Temporarily Unavailable");
+      finish(c, CallOutcome::kFailed, 480, Party::kSystem,
+             fmt::format("forwarded to {}: no {} service", route.target, to_string(route.kind)));
+    }
+    return true;
+  }
+  const auto contacts = registrar_.lookup(route.target);
+  // A new dialog towards the new target; the caller's INVITE stays pending.
+  c.redirect_forks_from = c.forks.size();
+  c.retired_b_call_ids.push_back(c.b_call_id);
+  c.b_call_id = sip::random_hex(16);
+  by_b_call_id_[c.b_call_id] = c.id;
+  c.b = Leg(MediaSide::kB, sip::random_hex(8), c.b.sdp_session().session_id() + "3",
+            options_.media.address);
+  if (contacts.empty()) {
+    // Not registered: its own forwarding, else its mailbox, as if dialed.
+    if (forward_unanswered(c, AppReason::kNoAnswer)) return true;
+    if (start_app(c, TargetKind::kVoicemail, route.target, AppReason::kNoAnswer)) return true;
+    respond_a(c, 480, "Temporarily Unavailable");
+    finish(c, CallOutcome::kNoAnswer, 480, Party::kSystem,
+           fmt::format("forwarded to {}: not registered", route.target));
+    return true;
+  }
+  log->info("call {}: ringing {} ({} contact(s))", c.record.call_id, route.target, contacts.size());
+  start_forks(c, contacts, c.record.caller_name, c.offer_b);
+  arm_no_answer(c);
+  return true;
 }
 
 }  // namespace switchboard::core

@@ -127,6 +127,10 @@ struct Call {
   std::string redirect_fallback;
   TimerId redirect_timer = 0;
   bool app_music = false;  ///< the application put the caller on music
+  /// Call forwarding while ringing (b2bua_ringing.cpp): the extensions this
+  /// call rang or passed through, and how often it was forwarded.
+  std::vector<std::string> forward_visited;
+  int forwards = 0;
 };
 
 }  // namespace switchboard::core

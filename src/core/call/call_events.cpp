@@ -54,6 +54,8 @@ const char* to_string(CallEventKind k) {
       return "call.recording.started";
     case CallEventKind::kRecordingStopped:
       return "call.recording.stopped";
+    case CallEventKind::kForwarded:
+      return "call.forwarded";
   }
   return "call";
 }
@@ -81,6 +83,11 @@ nlohmann::json to_json(const CallEvent& e) {
       j["seconds"] = e.recording->seconds;
       if (!e.recording->error.empty()) j["error"] = e.recording->error;
     }
+  }
+  if (!c.forwarded_from.empty()) {
+    j["forwarded_from"] = c.forwarded_from;
+    j["forward_reason"] = c.forward_reason;
+    j["forward_loop"] = c.forward_loop;
   }
   if (e.kind == CallEventKind::kEnded) {
     j["end"] = store::to_iso(c.end);

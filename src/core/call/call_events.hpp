@@ -34,6 +34,11 @@ struct TransferStep {
 struct CallRecord {
   std::string call_id;  ///< the caller's Call-ID
   std::string caller, caller_name, callee, dialed;
+  /// Call forwarding (issue 7 §3): the extension that last forwarded the
+  /// call to `callee`, why ("always", "busy", "no_answer"), whether a
+  /// forwarding loop was cut short; empty / false when not forwarded.
+  std::string forwarded_from, forward_reason;
+  bool forward_loop = false;
   store::Timestamp start{};
   std::optional<store::Timestamp> answer;
   store::Timestamp end{};
@@ -62,6 +67,7 @@ enum class CallEventKind {
   kEnded,
   kRecordingStarted,
   kRecordingStopped,
+  kForwarded,
 };
 const char* to_string(CallEventKind k);
 

@@ -20,6 +20,8 @@ const char* to_string(TargetKind k) {
       return "queue";
     case TargetKind::kExternal:
       return "external";
+    case TargetKind::kFeatureCode:
+      return "feature_code";
   }
   return "none";
 }

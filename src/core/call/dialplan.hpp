@@ -13,7 +13,16 @@
 
 namespace switchboard::core {
 
-enum class TargetKind { kNone, kExtension, kConference, kVoicemail, kParking, kQueue, kExternal };
+enum class TargetKind {
+  kNone,
+  kExtension,
+  kConference,
+  kVoicemail,
+  kParking,
+  kQueue,
+  kExternal,
+  kFeatureCode,  ///< a star code (`*72…` call forwarding), claimed by a router hook
+};
 
 const char* to_string(TargetKind k);
 

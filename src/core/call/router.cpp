@@ -9,6 +9,12 @@ void Router::add_hook(std::string name, RouteHook hook) {
   hooks_.push_back({std::move(name), std::move(hook)});
 }
 
+TargetKind Router::classify(std::string_view dialed) const {
+  const TargetKind k = dialplan_.classify(dialed);
+  if (k == TargetKind::kExtension && (!exists_ || !exists_(dialed))) return TargetKind::kNone;
+  return k;
+}
+
 RouteDecision Router::route(const RouteRequest& req) const {
   RouteDecision d;
   d.kind = dialplan_.classify(req.dialed);

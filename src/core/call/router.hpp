@@ -28,6 +28,12 @@ struct RouteDecision {
   int reject_status = 0;  ///< non-zero: answer the caller with this status
   std::string reason;     ///< reason phrase / log text for a rejection
   std::string decided_by = "dialplan";
+  /// Set by call forwarding (issue 7 §3): the extension whose rule sent the
+  /// call to `target`, why ("always", "busy", "no_answer"), and whether a
+  /// forwarding loop was cut short on the way.
+  std::string forwarded_from;
+  std::string forward_reason;
+  bool forward_loop = false;
 
   bool rejected() const { return reject_status != 0; }
 };
@@ -47,6 +53,10 @@ class Router {
   void set_dialplan(Dialplan dialplan) { dialplan_ = std::move(dialplan); }
 
   RouteDecision route(const RouteRequest& request) const;
+  /// The dialplan's kind of `dialed` without permissions or hooks; kNone
+  /// for an extension number that does not exist (call forwarding checks
+  /// its targets with this, from inside a hook).
+  TargetKind classify(std::string_view dialed) const;
 
  private:
   struct NamedHook {

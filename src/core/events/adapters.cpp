@@ -26,6 +26,8 @@ EventType type_of(CallEventKind k) {
       return EventType::kCallRecordingStarted;
     case CallEventKind::kRecordingStopped:
       return EventType::kCallRecordingStopped;
+    case CallEventKind::kForwarded:
+      return EventType::kCallForwarded;
   }
   return EventType::kCallStarted;
 }
@@ -64,8 +66,14 @@ void CallTracker::on_event(const CallEvent& e) {
       active_.erase(id);
       ++ended_[to_string(e.call.outcome)];
       break;
+    case CallEventKind::kForwarded:
+      if (auto it = active_.find(id); it != active_.end()) it->second.record = e.call;
+      break;
   }
-  bus_.publish(Event{type_of(e.kind), {e.call.caller, e.call.callee}, to_json(e)});
+  std::vector<std::string> concerns{e.call.caller, e.call.callee};
+  // A forwarded call also concerns the extension it was meant for.
+  if (!e.call.forwarded_from.empty()) concerns.push_back(e.call.forwarded_from);
+  bus_.publish(Event{type_of(e.kind), std::move(concerns), to_json(e)});
 }
 
 void attach_registrar(Registrar& registrar, EventBus& bus) {

@@ -24,6 +24,7 @@ constexpr TypeName kNames[] = {
     {EventType::kCallRecordingStarted, "call.recording.started"},
     {EventType::kCallRecordingStopped, "call.recording.stopped"},
     {EventType::kCallEnded, "call.ended"},
+    {EventType::kCallForwarded, "call.forwarded"},
     {EventType::kPresence, "presence"},
     {EventType::kVoicemailRead, "voicemail.read"},
     {EventType::kVoicemailDeleted, "voicemail.deleted"},

@@ -33,6 +33,7 @@ enum class EventType {
   kCallEnded,
   kCallRecordingStarted,
   kCallRecordingStopped,
+  kCallForwarded,
   kPresence,
   kVoicemailRead,
   kVoicemailDeleted,

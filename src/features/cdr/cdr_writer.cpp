@@ -57,6 +57,9 @@ store::CdrRecord to_cdr(const core::CallRecord& c) {
   r.packets_lost = static_cast<std::int64_t>(c.quality.packets_lost);
   r.jitter_ms = c.quality.jitter_ms;
   if (!c.recordings.empty()) r.recording_path = fmt::format("{}", fmt::join(c.recordings, ";"));
+  r.forwarded_from = c.forwarded_from;
+  r.forward_reason = c.forward_reason;
+  r.forward_loop = c.forward_loop;
   return r;
 }
 
@@ -95,6 +98,12 @@ void CdrWriter::on_event(const core::CallEvent& e) {
 }
 
 Status CdrWriter::write(store::CdrRepository& repo, const Write& w) {
+  Status st = write_row(repo, w);
+  if (!st.ok() || w.kind == Write::Kind::kRecording || w.record.forwarded_from.empty()) return st;
+  return repo.set_forwarding(w.record);  // issue 7 §3
+}
+
+Status CdrWriter::write_row(store::CdrRepository& repo, const Write& w) {
   if (w.kind == Write::Kind::kOpen) {
     auto r = repo.open(w.record);
     return r.ok() ? Status::Ok() : Status(r.error());

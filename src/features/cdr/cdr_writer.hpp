@@ -51,6 +51,7 @@ class CdrWriter {
   void on_event(const core::CallEvent& e);
   void drain();
   Status write(store::CdrRepository& repo, const Write& w);
+  Status write_row(store::CdrRepository& repo, const Write& w);
 
   boost::asio::strand<boost::asio::thread_pool::executor_type> strand_;
   store::Database& db_;

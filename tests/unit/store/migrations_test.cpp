@@ -60,7 +60,9 @@ TEST_P(MigrationsTest, FreshDatabaseGetsEveryMigrationOnce) {
   for (const auto& m : builtin_migrations()) expected.push_back(m.version);
   EXPECT_THAT(*versions, ::testing::ElementsAreArray(expected));
   EXPECT_EQ(expected.front(), 1);
-  for (size_t i = 1; i < expected.size(); ++i) EXPECT_EQ(expected[i], expected[i - 1] + 1);
+  // Strictly increasing; a number reserved by a change still in review
+  // (13, recordings, while 14 is call forwarding) may be missing for a while.
+  for (size_t i = 1; i < expected.size(); ++i) EXPECT_GT(expected[i], expected[i - 1]);
 
   auto second = migrate(db(), builtin_migrations(), clock_.fn());
   ASSERT_TRUE(second.ok()) << second.error().message;
