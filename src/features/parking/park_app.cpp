@@ -24,7 +24,11 @@ void ParkApp::on_start(core::AppControl& control) {
 
 void ParkApp::park(const std::string& wanted) {
   auto slot = service_.reserve(wanted, this, info_);
-  if (!slot) return fail("park_no_slot");
+  if (!slot) {
+    // A transferred caller is not dropped: it goes back to its parker.
+    back_to_parker_ = !info_.referred_by.empty();
+    return fail("park_no_slot");
+  }
   slot_ = *slot;
   state_ = State::kAnnouncing;
   app::PlayRequest r;
@@ -66,6 +70,10 @@ void ParkApp::on_media(const app::MediaEvent& event) {
     state_ = State::kParked;
     control_->start_music(service_.options().moh_class);
     service_.parked(slot_);
+  } else if (state_ == State::kFailing && back_to_parker_) {
+    state_ = State::kEnded;
+    const auto& o = service_.options();
+    control_->redirect(info_.referred_by, o.operator_extension, o.callback_no_answer);
   } else if (state_ == State::kFailing) {
     control_->hang_up("parking: nothing to do");
   }

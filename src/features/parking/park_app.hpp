@@ -42,6 +42,7 @@ class ParkApp final : public core::CallApp {
   State state_ = State::kStart;
   std::string slot_;
   media::app::OpId playing_ = 0;
+  bool back_to_parker_ = false;  ///< no free slot for a transferred call
 };
 
 }  // namespace switchboard::features::parking

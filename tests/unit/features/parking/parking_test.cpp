@@ -140,7 +140,15 @@ TEST_F(ParkingTest, NoFreeSlotIsToldAndHungUp) {
   auto d = start(call_info("c4", "1003", "70", core::AppReason::kForwarded, "1002"));
   EXPECT_EQ(d.control->played.back(), "park_no_slot ");
   d.finish_prompt();
-  EXPECT_FALSE(d.control->hung_up.empty());
+  // Transferred here: back to the parker rather than dropped.
+  EXPECT_TRUE(d.control->hung_up.empty());
+  EXPECT_EQ(d.control->redirected, "1002");
+  EXPECT_EQ(d.control->fallback, "1000");
+  // Dialed by the caller itself: told and hung up.
+  auto e = start(call_info("c5", "1003", "70", core::AppReason::kDialed));
+  EXPECT_EQ(e.control->played.back(), "park_no_slot ");
+  e.finish_prompt();
+  EXPECT_FALSE(e.control->hung_up.empty());
   EXPECT_EQ(service.parked().size(), 3u);
 }
 
