@@ -52,7 +52,11 @@ Latch::Verdict Latch::on_packet(const Endpoint& source, TimePoint now) {
   }
   if (!acceptable(source)) return Verdict::kIgnore;
   if (mode_ == LatchMode::kOff) return Verdict::kAccept;
-  if (latched_ && now - last_from_latched_ < relatch_after_) return Verdict::kIgnore;
+  // Exactly the SDP's endpoint wins at once: after a move (transfer, a
+  // phone replacing another on the same host) the old phone's last packets
+  // may have latched before the new one sent anything.
+  const bool from_sdp = sdp_ && source == *sdp_;
+  if (latched_ && !from_sdp && now - last_from_latched_ < relatch_after_) return Verdict::kIgnore;
   latched_ = source;
   last_from_latched_ = now;
   return Verdict::kAcceptLatched;

@@ -3,7 +3,8 @@
 //
 //   not latched ── packet from an acceptable source ──▶ latched(source)
 //   latched ── packet from another acceptable source after the latched one
-//              was silent for relatch_after ──▶ latched(new source)
+//              was silent for relatch_after, or at once from exactly the
+//              SDP's endpoint ──▶ latched(new source)
 //   configure() with another remote address, or another port of the last
 //   SDP host (a side moved to a terminating leg on loopback) ──▶ not latched
 //

@@ -103,6 +103,22 @@ TEST(Latch, ANewPortOfTheSameHostUnlatchesAtOnceTheSameSdpKeepsTheNatLatch) {
   EXPECT_EQ(nat.destination(), ep("203.0.113.9", 61000));
 }
 
+TEST(Latch, TheSdpEndpointTakesOverFromAnOldSourceOfTheSameHostAtOnce) {
+  // A phone on the same host replaces another (INVITE with Replaces, a
+  // transfer): the old phone's last packets latch before the new one sends.
+  Latch l;
+  l.configure(ep("127.0.0.1", 4000), LatchMode::kExpectedHost, milliseconds(2000));
+  ASSERT_EQ(l.on_packet(ep("127.0.0.1", 4000), t0), Latch::Verdict::kAcceptLatched);
+  l.configure(ep("127.0.0.1", 6000), LatchMode::kExpectedHost, milliseconds(2000));
+  ASSERT_EQ(l.on_packet(ep("127.0.0.1", 4000), t0 + milliseconds(5)),
+            Latch::Verdict::kAcceptLatched);
+  EXPECT_EQ(l.on_packet(ep("127.0.0.1", 6000), t0 + milliseconds(10)),
+            Latch::Verdict::kAcceptLatched);
+  EXPECT_EQ(l.destination(), ep("127.0.0.1", 6000));
+  // The old one's stragglers no longer take it back.
+  EXPECT_EQ(l.on_packet(ep("127.0.0.1", 4000), t0 + milliseconds(15)), Latch::Verdict::kIgnore);
+}
+
 TEST(Latch, OffNeverLatches) {
   Latch l;
   l.configure(ep("10.0.0.5", 4000), LatchMode::kOff, milliseconds(2000));
