@@ -164,8 +164,15 @@ def test_api_park_and_retrieve_by_dialing_the_slot(switchboard_factory, workdir)
     tones_a = [f for f, _ in heard(workdir, "1001")]
     # 1002, the music while parked, then 1003 who retrieved the call.
     assert tones_a[0] == 500 and 1500 in tones_a and tones_a[-1] == 2000, tones_a
-    rows = admin.get("/api/v1/cdr?limit=50").json["records"]
+    # The parked call's row ends at the retrieval: its callee the park
+    # extension, its chain the API's park (1002 left for 70) and 1001 taken
+    # from slot 71 into 1003's call, whose own row goes on with 1001.
     row = cdr_row(admin, call_id)
-    assert row["caller"] == "1001", rows
-    assert row["transfers"][0]["kind"] == "api" and row["transfers"][0]["from"] == "1002", row
-    assert row["transfers"][0]["to"] in ("70", "71"), row
+    rows = admin.get("/api/v1/cdr?limit=50").json["records"]
+    assert row["caller"] == "1001" and row["callee"] == "70", rows
+    assert row["hangup_cause"] == "retrieved" and row["disposition"] == "ANSWERED", row
+    chain = [(t["kind"], t["by"], t["from"], t["to"]) for t in row["transfers"]]
+    assert chain == [("api", "api", "1002", "70"), ("retrieved", "71", "71", "1001")], rows
+    other = next(r for r in rows if r["call_id"] != call_id)
+    assert other["caller"] == "1003" and other["callee"] == "1001", rows
+    assert [t["kind"] for t in other["transfers"]] == ["retrieved"], rows
