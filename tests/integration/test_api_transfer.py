@@ -14,7 +14,8 @@ from calls_helpers import start_pbx, wait_until
 from test_api import make_token
 from test_api_events import subscribe
 from test_calls_audio import phone, tone
-from test_hold_moh import dominant, runs
+from test_hold_moh import runs
+from transfer_helpers import blocks, recording
 
 FREQS = (500, 1000, 1500, 2000)
 
@@ -31,8 +32,8 @@ def transfer_pbx(factory, workdir):
 
 
 def heard(workdir, ext):
-    rec = next((workdir / f"phone-{ext}" / "rec").glob("*-dec.wav"))
-    return [(f, n) for f, n in runs(dominant(rec, FREQS)) if f and n >= 3]
+    """Runs of tones (>= 0.6 s) in all that phone `ext` recorded, in order."""
+    return [(f, n) for f, n in runs(blocks(recording(workdir, ext), FREQS)) if f and n >= 3]
 
 
 def three_phones(workdir, pbx):
@@ -176,3 +177,36 @@ def test_api_park_and_retrieve_by_dialing_the_slot(switchboard_factory, workdir)
     other = next(r for r in rows if r["call_id"] != call_id)
     assert other["caller"] == "1003" and other["callee"] == "1001", rows
     assert [t["kind"] for t in other["transfers"]] == ["retrieved"], rows
+
+
+def test_a_user_transfers_the_callee_of_their_own_call(switchboard_factory, workdir):
+    """party=callee: 1002 stays and is connected to 1003, the caller 1001 is
+    released; a user may do it on a call of their own extension."""
+    pbx = transfer_pbx(switchboard_factory, workdir)
+    admin = Api(pbx.http_port, pbx.token)
+    user_1002 = Api(pbx.http_port, make_token(pbx, "user", "u1002", "1002"))
+    a, b, c = three_phones(workdir, pbx)
+    try:
+        call_id = call_1001_to_1002(pbx, admin, a, b)
+        time.sleep(1.0)
+        r = user_1002.post(f"/api/v1/calls/{call_id}/transfer",
+                           {"target": "1003", "party": "callee"})
+        assert r.status == 202, r
+        assert c.wait_event("CALL_ESTABLISHED", 15), c.proc.output()[-3000:]
+        assert a.wait_event("CALL_CLOSED", 10), a.proc.output()[-3000:]
+        time.sleep(2.0)
+        parties = [{x["caller"], x["callee"]} for x in admin.get("/api/v1/calls").json["calls"]]
+        assert parties == [{"1002", "1003"}], parties
+        time.sleep(1.0)
+        b.command("hangup")
+        assert c.wait_event("CALL_CLOSED", 10), c.proc.output()[-3000:]
+    finally:
+        a.stop()
+        b.stop()
+        c.stop()
+    tones_b = [f for f, _ in heard(workdir, "1002")]
+    assert tones_b[0] == 1000 and tones_b[-1] == 2000, tones_b
+    row = cdr_row(admin, call_id)
+    assert {row["caller"], row["callee"]} == {"1002", "1003"}, row
+    chain = [(t["kind"], t["by"], t["from"], t["to"]) for t in row["transfers"]]
+    assert chain == [("api", "api", "1001", "1003")], row
