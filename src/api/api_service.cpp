@@ -198,6 +198,7 @@ void ApiService::add_routes() {
   add_core_routes();
   add_call_control_routes();
   add_recording_routes();
+  add_transfer_routes();
   add_lockout_routes();
   add_extension_routes();
   add_report_routes();

@@ -89,6 +89,7 @@ class ApiService {
   void add_core_routes();
   void add_call_control_routes();
   void add_recording_routes();
+  void add_transfer_routes();
   void add_lockout_routes();
   void add_extension_routes();
   void add_report_routes();

@@ -43,6 +43,21 @@ class CoreAccess {
                                               const std::optional<std::string>& extension) = 0;
   virtual Status stop_recording(const std::string& call_id,
                                 const std::optional<std::string>& extension) = 0;
+  /// Blind transfer of an answered call (issue 9): the party `party`
+  /// ("caller"/"callee") stays and is connected to `target` (dialed as the
+  /// other party would dial it); the other party is released once it
+  /// answers. With `extension` set (a user) only a call of that extension
+  /// counts, any other is kNotFound. kNotFound: no such call or target;
+  /// kFailedPrecondition: not answered, already changing, not allowed;
+  /// kUnavailable: the target is not reachable.
+  virtual Status transfer(const std::string& call_id, const std::string& party,
+                          const std::string& target,
+                          const std::optional<std::string>& extension) = 0;
+  /// Parks `party` of an answered call: a blind transfer to the park
+  /// extension; returns that extension (the slot follows in call.parked).
+  /// kUnavailable as well when parking is off.
+  virtual Result<std::string> park(const std::string& call_id, const std::string& party,
+                                   const std::optional<std::string>& extension) = 0;
   /// The running configuration with every secret replaced by "********".
   virtual nlohmann::json config() = 0;
   /// Core counters for GET /metrics.

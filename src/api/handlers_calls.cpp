@@ -1,6 +1,7 @@
-// Call control beyond hang-up (issue 9 §2): click-to-dial (originate) and
-// hold/resume. The B2BUA does the work on the core thread; a user may only
-// originate from their own extension.
+// Call control beyond hang-up (issue 9 §2): click-to-dial (originate),
+// hold/resume, blind transfer and park. The B2BUA does the work on the core
+// thread; a user may only originate from their own extension, and transfer
+// or park only calls of their own extension (any other is "not found").
 #include "api/api_service.hpp"
 
 namespace switchboard::api {
@@ -106,6 +107,70 @@ void ApiService::add_call_control_routes() {
                 [this, id = r.path.at("call_id")] {
                   if (auto st = core_access_.resume(id); !st.ok()) return call_error(st.error());
                   return text_response(204, "", "text/plain");
+                },
+                std::move(reply));
+          },
+  });
+}
+
+void ApiService::add_transfer_routes() {
+  const FieldSpec party{
+      .name = "party",
+      .pattern = "caller|callee",
+      .max_length = 6,
+      .description = "The party that is moved (default: caller); the other one is released"};
+  ObjectSchema transfer{{
+      {.name = "target",
+       .required = true,
+       .pattern = "[0-9*#+]{1,32}",
+       .max_length = 32,
+       .description = "Where `party` goes, dialed as the other party would dial it"},
+      party,
+  }};
+  router_.add({
+      .method = http::verb::post,
+      .path = "/api/v1/calls/{call_id}/transfer",
+      .permission = Permission::kCallsTransfer,
+      .summary = "Blind transfer: `party` hears ringback while `target` rings and stays; the "
+                 "other party is released when it answers (call.transferred), a target that "
+                 "fails returns the call as it was",
+      .tag = "calls",
+      .body = transfer,
+      .success_status = 202,
+      .response_schema = nullptr,
+      .handler =
+          [this](ApiRequest r, Reply reply) {
+            on_core(
+                [this, id = r.path.at("call_id"), party = r.body.value("party", "caller"),
+                 target = r.body["target"].get<std::string>(), scope = r.principal.scope()] {
+                  if (auto st = core_access_.transfer(id, party, target, scope); !st.ok()) {
+                    return call_error(st.error());
+                  }
+                  return text_response(202, "", "text/plain");
+                },
+                std::move(reply));
+          },
+  });
+  router_.add({
+      .method = http::verb::post,
+      .path = "/api/v1/calls/{call_id}/park",
+      .permission = Permission::kCallsTransfer,
+      .summary = "Park `party` (a blind transfer to the park extension); the slot follows in "
+                 "call.parked and GET /api/v1/parked",
+      .tag = "calls",
+      .body = ObjectSchema{{party}},
+      .success_status = 202,
+      .response_schema = {{"type", "object"},
+                          {"required", {"park_extension"}},
+                          {"properties", {{"park_extension", {{"type", "string"}}}}}},
+      .handler =
+          [this](ApiRequest r, Reply reply) {
+            on_core(
+                [this, id = r.path.at("call_id"), party = r.body.value("party", "caller"),
+                 scope = r.principal.scope()] {
+                  auto ext = core_access_.park(id, party, scope);
+                  if (!ext.ok()) return call_error(ext.error());
+                  return json_response(202, nlohmann::json{{"park_extension", *ext}});
                 },
                 std::move(reply));
           },

@@ -70,6 +70,29 @@ nlohmann::json recordings_of(const store::CdrRecord& c) {
   return out;
 }
 
+/// The transfer chain (issue 7 §7), in order.
+nlohmann::json transfers_of(const store::CdrRecord& c) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& t : c.transfers) {
+    out.push_back({{"kind", t.kind},
+                   {"by", t.by},
+                   {"from", t.from},
+                   {"to", t.to},
+                   {"at", store::to_iso(t.at)}});
+  }
+  return out;
+}
+
+/// The chain as one CSV cell: "kind:from>to" per step, ';'-separated.
+std::string transfers_text(const store::CdrRecord& c) {
+  std::string out;
+  for (const auto& t : c.transfers) {
+    if (!out.empty()) out += ';';
+    out += t.kind + ":" + t.from + ">" + t.to;
+  }
+  return out;
+}
+
 nlohmann::json to_json(const store::CdrRecord& c) {
   return {{"id", c.id},
           {"call_id", c.call_id},
@@ -90,6 +113,7 @@ nlohmann::json to_json(const store::CdrRecord& c) {
           {"forwarded_from", c.forwarded_from},  // call forwarding, issue 7 §3
           {"forward_reason", c.forward_reason},
           {"forward_loop", c.forward_loop},
+          {"transfers", transfers_of(c)},
           {"status", store::to_string(c.status)}};
 }
 
@@ -153,7 +177,22 @@ void ApiService::add_report_routes() {
         {"recordings",
          {{"type", "array"},
           {"items", {{"type", "string"}}},
-          {"description", "The call's recordings, relative to recording.storage_path"}}}}}};
+          {"description", "The call's recordings, relative to recording.storage_path"}}},
+        {"transfers",
+         {{"type", "array"},
+          {"description",
+           "The call's transfers in order (kind: blind, attended, replaces, recall, api; by: "
+           "the transferrer's extension or \"api\"; from: the party that left; to: the party "
+           "that took its place). A parked call's callee is the park slot."},
+          {"items",
+           {{"type", "object"},
+            {"required", {"kind", "by", "from", "to", "at"}},
+            {"properties",
+             {{"kind", {{"type", "string"}}},
+              {"by", {{"type", "string"}}},
+              {"from", {{"type", "string"}}},
+              {"to", {{"type", "string"}}},
+              {"at", {{"type", "string"}}}}}}}}}}}};
   router_.add({
       .method = http::verb::get,
       .path = "/api/v1/cdr",
@@ -197,7 +236,7 @@ void ApiService::add_report_routes() {
                   if (!page) return json_error(500, "store_error", "the store failed");
                   std::string csv =
                       "id,call_id,caller,callee,direction,start_time,answer_time,end_time,"
-                      "duration,billsec,disposition,hangup_cause,recording\r\n";
+                      "duration,billsec,disposition,hangup_cause,recording,transfers\r\n";
                   for (const auto& c : page->items) {
                     csv += std::to_string(c.id) + "," + csv_field(c.call_id) + "," +
                            csv_field(c.caller) + "," + csv_field(c.callee) + "," +
@@ -206,7 +245,8 @@ void ApiService::add_report_routes() {
                            store::to_iso(c.end_time) + "," + std::to_string(c.duration_s) + "," +
                            std::to_string(c.billsec_s) + "," + store::to_string(c.disposition) +
                            "," + csv_field(c.hangup_cause) + "," +
-                           csv_field(c.recording_path.value_or("")) + "\r\n";
+                           csv_field(c.recording_path.value_or("")) + "," +
+                           csv_field(transfers_text(c)) + "\r\n";
                   }
                   auto res = text_response(200, std::move(csv), "text/csv");
                   res.set(http::field::content_disposition, "attachment; filename=\"cdr.csv\"");

@@ -41,6 +41,8 @@ const char* to_string(Permission p) {
       return "calls:originate";
     case Permission::kCallsRecord:
       return "calls:record";
+    case Permission::kCallsTransfer:
+      return "calls:transfer";
     case Permission::kVoicemailAdmin:
       return "voicemail:admin";
     case Permission::kCdrRead:
@@ -87,6 +89,7 @@ bool allowed(Role role, Permission p) {
     case Permission::kQueuesRead:
     case Permission::kCallsOriginate:
     case Permission::kCallsRecord:
+    case Permission::kCallsTransfer:
       return true;
     // Operators and admins.
     case Permission::kCallsControl:

@@ -23,6 +23,7 @@ enum class Permission {
   kCallsControl,
   kCallsOriginate,  ///< click-to-dial; users from their own extension only
   kCallsRecord,     ///< start/stop recording; users only calls of their own extension
+  kCallsTransfer,   ///< blind transfer, park; users only calls of their own extension
   kVoicemailAdmin,  ///< PIN lockouts
   kCdrRead,
   kStatsRead,

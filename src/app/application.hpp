@@ -123,6 +123,10 @@ class Application : public api::CoreAccess {
   Result<std::string> originate(const std::string& from, const std::string& to) override;
   Status hold(const std::string& call_id, const std::string& party) override;
   Status resume(const std::string& call_id) override;
+  Status transfer(const std::string& call_id, const std::string& party, const std::string& target,
+                  const std::optional<std::string>& extension) override;
+  Result<std::string> park(const std::string& call_id, const std::string& party,
+                           const std::optional<std::string>& extension) override;
   Result<std::string> start_recording(const std::string& call_id,
                                       const std::optional<std::string>& extension) override;
   Status stop_recording(const std::string& call_id,

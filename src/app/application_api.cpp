@@ -164,6 +164,17 @@ Status Application::resume(const std::string& call_id) {
   return b2bua_->resume(call_id);
 }
 
+Status Application::transfer(const std::string& call_id, const std::string& party,
+                             const std::string& target,
+                             const std::optional<std::string>& extension) {
+  if (!b2bua_) return make_error(ErrorCode::kUnavailable, "calls are not running");
+  if (!call_visible(call_id, extension)) {
+    return make_error(ErrorCode::kNotFound, "no active call " + call_id);
+  }
+  return b2bua_->transfer(call_id, party == "callee" ? core::MediaSide::kB : core::MediaSide::kA,
+                          target);
+}
+
 nlohmann::json Application::config() {
   const auto& c = *config_;
   nlohmann::json exts = nlohmann::json::array();

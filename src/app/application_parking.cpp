@@ -57,4 +57,15 @@ bool Application::start_parking() {
   return true;
 }
 
+// POST /api/v1/calls/{id}/park: a blind transfer of `party` to the park
+// extension, as if the other party had transferred it there with REFER; the
+// slot is chosen when the park application answers (call.parked).
+Result<std::string> Application::park(const std::string& call_id, const std::string& party,
+                                      const std::optional<std::string>& extension) {
+  if (!parking_) return make_error(ErrorCode::kUnavailable, "call parking is off");
+  const std::string park_extension = parking_->options().park_extension;
+  if (auto st = transfer(call_id, party, park_extension, extension); !st.ok()) return st.error();
+  return park_extension;
+}
+
 }  // namespace switchboard::app

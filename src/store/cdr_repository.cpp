@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <nlohmann/json.hpp>
+
 #include "store/repo_util.hpp"
 
 namespace switchboard::store {
@@ -12,22 +14,39 @@ constexpr const char* kColumns =
     " duration_s, billsec_s, disposition, hangup_cause, recording_path, hangup_side, codec,"
     " caller_user_agent, callee_user_agent, packets_caller, packets_callee, packets_lost,"
     " jitter_ms, status"
-    ", forwarded_from, forward_reason, forward_loop";
+    ", forwarded_from, forward_reason, forward_loop, transfers";
 
 constexpr const char* kInsert =
     "INSERT INTO cdr (call_id, caller, caller_name, callee, direction, start_time, answer_time,"
     " end_time, duration_s, billsec_s, disposition, hangup_cause, recording_path, hangup_side,"
     " codec, caller_user_agent, callee_user_agent, packets_caller, packets_callee, packets_lost,"
-    " jitter_ms, status)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
+    " jitter_ms, status, transfers)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
 
 std::vector<Value> insert_params(const CdrRecord& c) {
-  return {c.call_id, c.caller, c.caller_name, c.callee, to_string(c.direction),
-          to_iso(c.start_time), c.answer_time ? Value{to_iso(*c.answer_time)} : null_value(),
-          to_iso(c.end_time), c.duration_s, c.billsec_s, to_string(c.disposition),
-          c.hangup_cause, opt_value(c.recording_path), c.hangup_side, c.codec,
-          c.caller_user_agent, c.callee_user_agent, c.packets_caller, c.packets_callee,
-          c.packets_lost, c.jitter_ms, to_string(c.status)};
+  return {c.call_id,
+          c.caller,
+          c.caller_name,
+          c.callee,
+          to_string(c.direction),
+          to_iso(c.start_time),
+          c.answer_time ? Value{to_iso(*c.answer_time)} : null_value(),
+          to_iso(c.end_time),
+          c.duration_s,
+          c.billsec_s,
+          to_string(c.disposition),
+          c.hangup_cause,
+          opt_value(c.recording_path),
+          c.hangup_side,
+          c.codec,
+          c.caller_user_agent,
+          c.callee_user_agent,
+          c.packets_caller,
+          c.packets_callee,
+          c.packets_lost,
+          c.jitter_ms,
+          to_string(c.status),
+          transfers_to_json(c.transfers)};
 }
 
 std::optional<CdrStatus> status_from(std::string_view text) {
@@ -92,6 +111,12 @@ Result<CdrRecord> from_row(const Row& row) {
   c.forwarded_from = row.get_text("forwarded_from");
   c.forward_reason = row.get_text("forward_reason");
   c.forward_loop = row.get_int("forward_loop") != 0;
+  auto transfers = transfers_from_json(row.get_text("transfers"));
+  if (!transfers) {
+    return make_error(ErrorCode::kInternal,
+                      fmt::format("cdr {}: {}", c.id, transfers.error().message));
+  }
+  c.transfers = std::move(*transfers);
   return c;
 }
 
@@ -100,6 +125,42 @@ double ratio(double num, std::int64_t den) {
 }
 
 }  // namespace
+
+std::string transfers_to_json(const std::vector<CdrTransfer>& transfers) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& t : transfers) {
+    out.push_back(
+        {{"kind", t.kind}, {"by", t.by}, {"from", t.from}, {"to", t.to}, {"at", to_iso(t.at)}});
+  }
+  return out.dump();
+}
+
+Result<std::vector<CdrTransfer>> transfers_from_json(std::string_view text) {
+  auto bad = [](std::string why) {
+    return make_error(ErrorCode::kInvalidArgument, "transfers: " + std::move(why));
+  };
+  if (text.empty()) return std::vector<CdrTransfer>{};  // a row from before migration 15
+  auto j = nlohmann::json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_array()) return bad("not a JSON array");
+  std::vector<CdrTransfer> out;
+  for (const auto& e : j) {
+    if (!e.is_object()) return bad("an entry is not an object");
+    CdrTransfer t;
+    for (auto [field, key] : {std::pair{&t.kind, "kind"}, std::pair{&t.by, "by"},
+                              std::pair{&t.from, "from"}, std::pair{&t.to, "to"}}) {
+      auto it = e.find(key);
+      if (it == e.end() || !it->is_string()) return bad(fmt::format("no text `{}`", key));
+      *field = it->get<std::string>();
+    }
+    auto at = e.find("at");
+    if (at == e.end() || !at->is_string()) return bad("no text `at`");
+    auto when = parse_timestamp(at->get<std::string>());
+    if (!when) return bad("bad `at`");
+    t.at = *when;
+    out.push_back(std::move(t));
+  }
+  return out;
+}
 
 const char* to_string(CallDirection d) {
   switch (d) {
@@ -178,12 +239,27 @@ Status CdrRepository::close(const CdrRecord& c) {
       " end_time = ?, duration_s = ?, billsec_s = ?, disposition = ?, hangup_cause = ?,"
       " recording_path = ?, hangup_side = ?, codec = ?, caller_user_agent = ?,"
       " callee_user_agent = ?, packets_caller = ?, packets_callee = ?, packets_lost = ?,"
-      " jitter_ms = ?, status = 'complete' WHERE call_id = ? AND status = 'open'",
-      {c.caller, c.caller_name, c.callee, to_string(c.direction),
-       c.answer_time ? Value{to_iso(*c.answer_time)} : null_value(), to_iso(c.end_time),
-       c.duration_s, c.billsec_s, to_string(c.disposition), c.hangup_cause,
-       opt_value(c.recording_path), c.hangup_side, c.codec, c.caller_user_agent,
-       c.callee_user_agent, c.packets_caller, c.packets_callee, c.packets_lost, c.jitter_ms,
+      " jitter_ms = ?, transfers = ?, status = 'complete' WHERE call_id = ? AND status = 'open'",
+      {c.caller,
+       c.caller_name,
+       c.callee,
+       to_string(c.direction),
+       c.answer_time ? Value{to_iso(*c.answer_time)} : null_value(),
+       to_iso(c.end_time),
+       c.duration_s,
+       c.billsec_s,
+       to_string(c.disposition),
+       c.hangup_cause,
+       opt_value(c.recording_path),
+       c.hangup_side,
+       c.codec,
+       c.caller_user_agent,
+       c.callee_user_agent,
+       c.packets_caller,
+       c.packets_callee,
+       c.packets_lost,
+       c.jitter_ms,
+       transfers_to_json(c.transfers),
        c.call_id});
   return detail::expect_changed(r, "cdr " + c.call_id);
 }

@@ -27,6 +27,21 @@ const char* to_string(CdrStatus s);      ///< "open", "complete", "interrupted"
 std::optional<CallDirection> call_direction_from(std::string_view text);
 std::optional<Disposition> disposition_from(std::string_view text);
 
+/// One transfer of a call (issue 7 §7): who moved whom where, in order.
+struct CdrTransfer {
+  std::string kind;  ///< "blind", "attended", "replaces", "recall", "api"
+  std::string by;    ///< the transferrer's extension, or "api"
+  std::string from;  ///< the party that left
+  std::string to;    ///< the party that took its place
+  Timestamp at{};
+  bool operator==(const CdrTransfer&) const = default;
+};
+
+/// The compact JSON array the `transfers` column holds, and back
+/// (kInvalidArgument for text that is not such an array).
+std::string transfers_to_json(const std::vector<CdrTransfer>& transfers);
+Result<std::vector<CdrTransfer>> transfers_from_json(std::string_view text);
+
 struct CdrRecord {
   std::int64_t id = 0;  ///< assigned on insert
   std::string call_id;
@@ -57,6 +72,7 @@ struct CdrRecord {
   std::int64_t packets_lost = 0;    ///< from RTCP reports
   std::int64_t jitter_ms = 0;       ///< from RTCP reports
   CdrStatus status = CdrStatus::kComplete;
+  std::vector<CdrTransfer> transfers;  ///< the call's transfers, in order
 };
 
 /// Every field is optional; the time range is [from, to) on start_time.

@@ -300,13 +300,22 @@ Migration call_forwarding() {
   return m;
 }
 
+// Transfers in the CDR (issue 7 §7): the call's chain of transfers as a
+// compact JSON array of {kind, by, from, to, at}; "[]" when there was none.
+// TEXT on both engines, so the row reads the same everywhere.
+Migration cdr_transfers() {
+  Migration m{15, "cdr_transfers", {}, {}};
+  both(m, "ALTER TABLE cdr ADD COLUMN transfers TEXT NOT NULL DEFAULT '[]'");
+  return m;
+}
+
 }  // namespace
 
 std::vector<Migration> builtin_migrations() {
   return {extensions(),         users_and_roles(),     vip_callers(),        cdr(),
           voicemail_messages(), audit_log(),           registrar_bindings(), cdr_call_details(),
           api_tokens(),         voicemail_mailboxes(), mail_outbox(),        presence(),
-          call_forwarding()};
+          call_forwarding(),    cdr_transfers()};
 }
 
 }  // namespace switchboard::store

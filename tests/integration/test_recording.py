@@ -228,9 +228,11 @@ def test_an_extension_set_to_never_is_not_recorded(switchboard_factory, workdir)
     row = cdr_of(pbx, call_id)
     assert row["recordings"] == [], row
     assert not list(pbx.storage.rglob("*.wav*")), list(pbx.storage.rglob("*"))
-    # The CSV export has the column, empty here.
+    # The CSV export has the column, empty here (transfers, issue 7 §7, follow).
     r = pbx.api.request("GET", "/api/v1/cdr/export")
-    assert r.status == 200 and r.body.decode().splitlines()[0].endswith(",recording"), r
+    lines = r.body.decode().splitlines()
+    assert r.status == 200 and lines[0].endswith(",recording,transfers"), r
+    assert lines[1].endswith(',"",""'), lines
 
 
 def test_kill_9_mid_recording_keeps_the_file_and_its_cdr_reference(switchboard_factory,

@@ -60,6 +60,9 @@ store::CdrRecord to_cdr(const core::CallRecord& c) {
   r.forwarded_from = c.forwarded_from;
   r.forward_reason = c.forward_reason;
   r.forward_loop = c.forward_loop;
+  for (const auto& t : c.transfers) {  // issue 7 §7
+    r.transfers.push_back(store::CdrTransfer{t.kind, t.by, t.from, t.to, t.at});
+  }
   return r;
 }
 

@@ -43,9 +43,10 @@ TEST(Rbac, TheMatrix) {
       {P::kCallsRead, true, true, true},      {P::kCdrRead, true, true, true},
       {P::kEventsRead, true, true, true},     {P::kPresenceRead, true, true, true},
       {P::kPresenceWrite, true, true, true},  {P::kVoicemailRead, true, true, true},
-      {P::kVoicemailWrite, true, true, true}, {P::kQueuesRead, true, true, true}, {P::kCallsOriginate, true, true, true}, {P::kVoicemailAdmin, false, true, true},
+      {P::kVoicemailWrite, true, true, true}, {P::kQueuesRead, true, true, true},
+      {P::kCallsOriginate, true, true, true}, {P::kVoicemailAdmin, false, true, true},
       {P::kCallsRecord, true, true, true},    {P::kCallsControl, false, true, true},
-      {P::kStatsRead, false, true, true},
+      {P::kCallsTransfer, true, true, true},  {P::kStatsRead, false, true, true},
       {P::kMetricsRead, false, true, true},   {P::kExtensionsWrite, false, false, true},
       {P::kConfigRead, false, false, true},   {P::kAuditRead, false, false, true},
   };

@@ -38,6 +38,14 @@ class NoCore : public CoreAccess {
   Status stop_recording(const std::string&, const std::optional<std::string>&) override {
     return make_error(ErrorCode::kUnavailable, "no core");
   }
+  Status transfer(const std::string&, const std::string&, const std::string&,
+                  const std::optional<std::string>&) override {
+    return make_error(ErrorCode::kUnavailable, "no core");
+  }
+  Result<std::string> park(const std::string&, const std::string&,
+                           const std::optional<std::string>&) override {
+    return make_error(ErrorCode::kUnavailable, "no core");
+  }
   nlohmann::json config() override { return {}; }
   std::vector<MetricSample> metrics() override { return {}; }
   void extensions_changed() override {}
@@ -88,6 +96,23 @@ TEST(OpenApi, DocumentsEveryRouteOfTheTableAndNothingElse) {
     EXPECT_EQ(op["x-permission"], "calls:record") << m;
     EXPECT_EQ(op["parameters"][0]["name"], "call_id") << m;
   }
+  // Blind transfer and park (issue 9): any role (users: own calls), a body
+  // with `target` required for the transfer, `party` optional on both.
+  for (const char* action : {"transfer", "park"}) {
+    const auto& op = doc["paths"][std::string("/api/v1/calls/{call_id}/") + action]["post"];
+    EXPECT_EQ(op["x-permission"], "calls:transfer") << action;
+    EXPECT_TRUE(op["responses"].contains("202")) << action;
+    const auto& body = op["requestBody"]["content"]["application/json"]["schema"];
+    EXPECT_TRUE(body["properties"].contains("party")) << body.dump();
+    EXPECT_EQ(body.value("additionalProperties", true), false) << body.dump();
+  }
+  const auto& transfer = doc["paths"]["/api/v1/calls/{call_id}/transfer"]["post"]["requestBody"]
+                            ["content"]["application/json"]["schema"];
+  EXPECT_EQ(transfer["required"], nlohmann::json::array({"target"}));
+  // The CDR's transfer chain (issue 7 §7).
+  const auto& cdr_item = doc["paths"]["/api/v1/cdr"]["get"]["responses"]["200"]["content"]
+                            ["application/json"]["schema"]["properties"]["records"]["items"];
+  EXPECT_EQ(cdr_item["properties"]["transfers"]["type"], "array") << cdr_item.dump();
   std::filesystem::remove(path);
 }
 

@@ -114,6 +114,14 @@ class Core : public CoreAccess {
   Status stop_recording(const std::string&, const std::optional<std::string>&) override {
     return make_error(ErrorCode::kUnavailable, "no core");
   }
+  Status transfer(const std::string&, const std::string&, const std::string&,
+                  const std::optional<std::string>&) override {
+    return make_error(ErrorCode::kUnavailable, "no core");
+  }
+  Result<std::string> park(const std::string&, const std::string&,
+                           const std::optional<std::string>&) override {
+    return make_error(ErrorCode::kUnavailable, "no core");
+  }
   nlohmann::json config() override { return {}; }
   std::vector<MetricSample> metrics() override { return {}; }
   void extensions_changed() override {}

@@ -306,6 +306,67 @@ TEST_P(CdrRepositoryTest, ARecordingIsNamedInTheOpenRowAndSurvivesACrash) {
             std::optional<std::string>("2024/03/01/b1.wav;2024/03/01/b2.wav"));
 }
 
+// Issue 7 §7: the transfer chain is stored (migration 15) as a compact JSON
+// array, written when the row is closed (or inserted) and read back in order.
+TEST_P(CdrRepositoryTest, TheTransferChainIsWrittenOnCloseAndReadBack) {
+  auto c = call("1001", "1003", CallDirection::kInternal, "2024-03-01T08:00:00.000Z",
+                Disposition::kAnswered, 30);
+  ASSERT_TRUE(repo().open(c).ok());
+  auto raw = db().exec("SELECT transfers FROM cdr");
+  ASSERT_TRUE(raw.ok()) << raw.error().message;
+  EXPECT_EQ((*raw)[0].get_text("transfers"), "[]");  // none yet
+  c.transfers = {{"api", "api", "1002", "1003", at("2024-03-01T08:00:10.000Z")},
+                 {"blind", "1003", "1003", "1004", at("2024-03-01T08:00:20.500Z")}};
+  c.callee = "1004";
+  ASSERT_TRUE(repo().close(c).ok());
+  raw = db().exec("SELECT transfers FROM cdr");
+  ASSERT_TRUE(raw.ok());
+  EXPECT_EQ((*raw)[0].get_text("transfers"),
+            R"([{"at":"2024-03-01T08:00:10.000Z","by":"api","from":"1002","kind":"api",)"
+            R"("to":"1003"},{"at":"2024-03-01T08:00:20.500Z","by":"1003","from":"1003",)"
+            R"("kind":"blind","to":"1004"}])");
+  auto d = call("1002", "1005", CallDirection::kInternal, "2024-03-01T09:00:00.000Z",
+                Disposition::kAnswered, 5);
+  d.transfers = {{"attended", "1002", "1002", "1005", at("2024-03-01T09:00:03.000Z")}};
+  ASSERT_TRUE(repo().insert(d).ok());
+  auto page = repo().query({});
+  ASSERT_TRUE(page.ok()) << page.error().message;
+  ASSERT_EQ(page->items.size(), 2u);
+  EXPECT_EQ(page->items[0].transfers, d.transfers);
+  EXPECT_EQ(page->items[1].transfers, c.transfers);
+  // Found by the extension filter through the final callee.
+  CdrFilter f;
+  f.extension = "1004";
+  auto by_ext = repo().query(f);
+  ASSERT_TRUE(by_ext.ok());
+  ASSERT_EQ(by_ext->items.size(), 1u);
+  EXPECT_EQ(by_ext->items[0].transfers.size(), 2u);
+}
+
+TEST_P(CdrRepositoryTest, AMalformedTransfersColumnIsAnErrorNotAnEmptyChain) {
+  auto c = call("1001", "1002", CallDirection::kInternal, "2024-03-01T08:00:00.000Z",
+                Disposition::kAnswered, 30);
+  ASSERT_TRUE(repo().insert(c).ok());
+  ASSERT_TRUE(db().exec("UPDATE cdr SET transfers = '{\"kind\": 1}'").ok());
+  auto page = repo().query({});
+  ASSERT_FALSE(page.ok());
+  EXPECT_EQ(page.error().code, ErrorCode::kInternal);
+}
+
+TEST(CdrTransfersJson, RoundTripsAndRejectsWhatIsNotAChain) {
+  std::vector<CdrTransfer> chain{{"replaces", "1001", "1002", "1003", at("2024-03-01T08:00:00Z")}};
+  auto back = transfers_from_json(transfers_to_json(chain));
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(*back, chain);
+  EXPECT_EQ(transfers_to_json({}), "[]");
+  EXPECT_TRUE(transfers_from_json("").ok());
+  EXPECT_TRUE(transfers_from_json("[]")->empty());
+  for (const char* bad : {"{}", "[1]", "nope", R"([{"kind":"api","by":"api","from":"1"}])",
+                          R"([{"kind":"api","by":"api","from":"1","to":"2","at":"yesterday"}])"}) {
+    EXPECT_FALSE(transfers_from_json(bad).ok()) << bad;
+  }
+}
+
 SB_INSTANTIATE_ON_BOTH_ENGINES(CdrRepositoryTest);
 
 }  // namespace

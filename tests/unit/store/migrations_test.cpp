@@ -8,6 +8,7 @@
 
 #include <thread>
 
+#include "store/cdr_repository.hpp"
 #include "test_db.hpp"
 
 namespace switchboard::store {
@@ -119,6 +120,30 @@ TEST_P(MigrationsTest, NodesStartingTogetherApplyEachMigrationOnce) {
   auto versions = applied_versions(db());
   ASSERT_TRUE(versions.ok());
   EXPECT_EQ(versions->size(), builtin_migrations().size());
+}
+
+// Migration 15 (issue 7 §7): rows written before it read as "no transfers".
+TEST_P(MigrationsTest, CdrTransfersUpgradesExistingRowsToAnEmptyChain) {
+  auto list = builtin_migrations();
+  ASSERT_EQ(list.back().version, 15);
+  EXPECT_EQ(list.back().name, "cdr_transfers");
+  list.pop_back();
+  ASSERT_TRUE(migrate(db(), list, clock_.fn()).ok());
+  auto old = db().exec(
+      "INSERT INTO cdr (call_id, caller, caller_name, callee, direction, start_time,"
+      " end_time, duration_s, billsec_s, disposition, hangup_cause, hangup_side, codec,"
+      " caller_user_agent, callee_user_agent, packets_caller, packets_callee, packets_lost,"
+      " jitter_ms, status) VALUES ('old', '1001', '', '1002', 'internal',"
+      " '2024-03-01T08:00:00.000Z', '2024-03-01T08:00:10.000Z', 10, 5, 'ANSWERED', 'bye',"
+      " 'caller', '', '', '', 0, 0, 0, 0, 'complete')");
+  ASSERT_TRUE(old.ok()) << old.error().message;
+  auto applied = migrate(db(), builtin_migrations(), clock_.fn());
+  ASSERT_TRUE(applied.ok()) << applied.error().message;
+  EXPECT_EQ(*applied, 1);
+  auto page = CdrRepository(db()).query({});
+  ASSERT_TRUE(page.ok()) << page.error().message;
+  ASSERT_EQ(page->items.size(), 1u);
+  EXPECT_TRUE(page->items[0].transfers.empty());
 }
 
 TEST_P(MigrationsTest, CreatesTheTablesAndIndexes) {

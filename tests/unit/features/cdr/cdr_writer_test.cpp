@@ -85,6 +85,32 @@ TEST_P(CdrWriterTest, SeveralRecordingsOfOneCallAreJoinedAtTheEnd) {
   EXPECT_EQ(to_cdr(call()).recording_path, std::nullopt);  // not recorded: NULL
 }
 
+// Issue 7 §7: the transfer chain of the ended call reaches the row, in order.
+TEST_P(CdrWriterTest, TheTransferChainIsWrittenWhenTheCallEnds) {
+  core::CallRecord r = call();
+  const auto t1 = r.start + std::chrono::seconds(5), t2 = r.start + std::chrono::seconds(9);
+  run([&](core::CallEvents& e) {
+    e.publish(core::CallEventKind::kStarted, r);
+    r.answer = r.start + std::chrono::seconds(1);
+    e.publish(core::CallEventKind::kAnswered, r);
+    r.transfers.push_back({"api", "api", "1002", "1003", t1});
+    r.callee = "1003";
+    e.publish(core::CallEventKind::kTransferred, r);
+    r.transfers.push_back({"blind", "1003", "1003", "1004", t2});
+    r.callee = "1004";
+    r.end = r.start + std::chrono::seconds(20);
+    r.outcome = core::CallOutcome::kAnswered;
+    e.publish(core::CallEventKind::kEnded, r);
+  });
+  auto row = only_row();
+  EXPECT_EQ(row.status, store::CdrStatus::kComplete);
+  EXPECT_EQ(row.callee, "1004");
+  const std::vector<store::CdrTransfer> want{{"api", "api", "1002", "1003", t1},
+                                             {"blind", "1003", "1003", "1004", t2}};
+  EXPECT_EQ(row.transfers, want);
+  EXPECT_TRUE(to_cdr(call()).transfers.empty());
+}
+
 SB_INSTANTIATE_ON_BOTH_ENGINES(CdrWriterTest);
 
 }  // namespace
