@@ -1,8 +1,8 @@
 """Issue 7 §2 with real peers: feature codes during a call. The relay finds
 the digits (RFC 4733 from baresip's `sndcode`, or in-band tones in the audio
 of a SIPp caller that offers no telephone-event) and the PBX acts:
-`##<number>#` transfers the OTHER party blind (the sender leaves), `*1`
-toggles the call's recording. Audio is checked by frequency: each phone
+`##<number>#` transfers the OTHER party blind (the sender leaves), `*70`
+parks it, `*1` toggles the call's recording. Audio is checked by frequency: each phone
 sends its own tone."""
 import threading
 import time
@@ -136,3 +136,30 @@ def test_record_toggle_code_records_the_call(switchboard_factory, workdir):
     with wave.open(str(recs[0])) as w:
         seconds = w.getnframes() / w.getframerate()
     assert 2.0 < seconds < 5.5, seconds
+
+
+def test_park_code_parks_the_other_party(switchboard_factory, workdir):
+    pbx = pbx_with_codes(switchboard_factory,
+                         "parking:\n  range_start: 70\n  range_end: 79\n  timeout: 60\n")
+    a = phone(workdir, pbx, "1001", tone(workdir / "a.wav", [(20.0, 1000)]))
+    b = phone(workdir, pbx, "1002", tone(workdir / "b.wav", [(20.0, 500)]))
+    parked = lambda: pbx.get("/api/v1/parked")[1]["parked"]  # noqa: E731
+    try:
+        registered(pbx, 2)
+        a.command("dial", f"sip:1002@127.0.0.1:{pbx.sip_port}")
+        assert a.wait_event("CALL_ESTABLISHED", 15), a.proc.output()[-3000:]
+        assert b.wait_event("CALL_ESTABLISHED", 5), b.proc.output()[-3000:]
+        time.sleep(1.5)
+        assert parked() == []
+        send_digits(b, "*70")
+        assert b.wait_event("CALL_CLOSED", 10), (b.proc.output()[-2000:],
+                                                 pbx.proc.output()[-3000:])
+        assert wait_until(lambda: len(parked()) == 1, 10), (parked(), pbx.proc.output()[-3000:])
+        slot = parked()[0]
+        assert slot["slot"] == "71" and slot["parked"] == "1001", slot
+        a.command("hangup")
+        assert wait_until(lambda: parked() == [], 10), pbx.proc.output()[-3000:]
+    finally:
+        a.stop()
+        b.stop()
+    assert "side B parks the other party" in pbx.proc.output()
