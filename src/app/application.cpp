@@ -26,6 +26,7 @@
 #include "core/subscriptions/mwi_notifier.hpp"
 #include "core/subscriptions/store_counts.hpp"
 #include "core/subscriptions/subscription_server.hpp"
+#include "features/callcodes/call_codes.hpp"
 #include "features/cdr/cdr_writer.hpp"
 #include "features/conference/service.hpp"
 #include "features/forwarding/service.hpp"
@@ -335,6 +336,7 @@ bool Application::start_calls() {
   if (!start_recording_policy()) return false;
   // Call forwarding, issue 7 §3 (application_forwarding.cpp).
   if (!start_forwarding()) return false;
+  apply_call_codes(*config_);  // issue 7 §2 (application_callcodes.cpp)
   log::get("call")->info("calls: media {} ports {}-{} on {} thread(s)", ec.bind_address,
                          ec.port_first, ec.port_last, media_engine_->thread_count());
   return true;
@@ -464,6 +466,7 @@ void Application::apply(config::Config next) {
   apply_conference(*config_);  // issue 7 §6
   apply_recording(*config_);   // issue 7 §5
   apply_forwarding(*config_);  // issue 7 §3
+  apply_call_codes(*config_);  // issue 7 §2
   ++reloads_;
   sync_extensions();
   logger->info("configuration reloaded: {} extension(s)", config_->extensions.size());

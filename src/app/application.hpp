@@ -72,6 +72,10 @@ class RoomMediaFactory;
 namespace switchboard::features::forwarding {
 class ForwardingService;
 }
+namespace switchboard::features::callcodes {
+class CallCodes;
+class CallCodeActions;
+}  // namespace switchboard::features::callcodes
 namespace switchboard::sip {
 class DigestServer;
 }
@@ -162,6 +166,11 @@ class Application : public api::CoreAccess {
   void apply_recording(const config::Config& cfg);
   bool call_visible(const std::string& call_id, const std::optional<std::string>& extension) const;
   std::unique_ptr<features::recording::StoragePolicy> recording_;
+  // Feature codes during calls (issue 7 §2, application_callcodes.cpp);
+  // outlive b2bua_ (it holds the listener).
+  void apply_call_codes(const config::Config& cfg);
+  std::unique_ptr<features::callcodes::CallCodeActions> call_code_actions_;
+  std::unique_ptr<features::callcodes::CallCodes> call_codes_;
   std::unique_ptr<core::B2bua> b2bua_;
   // Call applications (application_apps.cpp).
   bool start_app_media();

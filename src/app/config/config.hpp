@@ -127,6 +127,16 @@ struct ForwardingCodesConfig {
   std::string set_no_answer = "*92", clear_no_answer = "*93";
 };
 
+/// features.call_codes (issue 7 §2): codes a party dials during a relayed
+/// call. Off unless the block is present (the relays then look for DTMF).
+struct CallCodesConfig {
+  bool enabled = false;               ///< true when the block is present, unless it says false
+  std::string blind_transfer = "##";  ///< then the number, ended by # or a pause
+  std::string park = "*70";           ///< parks the other party
+  std::string record_toggle = "*1";   ///< starts / stops recording the call
+  int inter_digit_timeout = 3;        ///< seconds
+};
+
 struct FeaturesConfig {
   bool call_recording = true;
   bool call_transfer = true;
@@ -143,6 +153,7 @@ struct FeaturesConfig {
   VipRoutingConfig vip_routing;
   TonesConfig tones;
   ForwardingCodesConfig forwarding_codes;
+  CallCodesConfig call_codes;
 };
 
 struct RecordingConfig {

@@ -32,6 +32,8 @@ void parse_integrations(Section& s, IntegrationsConfig& out);
 /// extensions[].forward and features.forwarding_codes (sections_forwarding.cpp).
 void parse_forward(Section& extension, ForwardConfig& out);
 void parse_forwarding_codes(Section& s, ForwardingCodesConfig& out);
+/// features.call_codes (sections_callcodes.cpp).
+void parse_call_codes(Section& s, CallCodesConfig& out);
 /// Forwarding targets against the dialplan, extensions, queues and
 /// allow_external (needs the whole config).
 void validate_forwarding(Context& ctx, const Config& config);

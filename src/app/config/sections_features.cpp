@@ -94,6 +94,7 @@ void parse_features(Section& s, FeaturesConfig& out) {
   if (auto f = s.child("forwarding_codes"); f.present()) {
     parse_forwarding_codes(f, out.forwarding_codes);  // issue 7 §3
   }
+  if (auto c = s.child("call_codes"); c.present()) parse_call_codes(c, out.call_codes);  // §2
   s.finish_unknown_keys();
 }
 

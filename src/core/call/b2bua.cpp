@@ -228,6 +228,7 @@ void B2bua::on_new_invite(const sip::ServerTransactionPtr& txn) {
           options_.media.address));
   Call& c = *call;
   c.relay = std::move(*relay);
+  watch_digits(c);
   c.record = rec;
   c.session_expires = session_expires;
   std::vector<std::uint16_t> ports_b(offer->media.size(), c.relay->local_port(MediaSide::kB));

@@ -25,9 +25,10 @@
 #include "core/call/app_media.hpp"
 #include "core/call/call.hpp"
 #include "core/call/call_app.hpp"
+#include "core/call/call_digits.hpp"
 #include "core/call/call_events.hpp"
-#include "core/call/recording_policy.hpp"
 #include "core/call/forwarding_policy.hpp"
+#include "core/call/recording_policy.hpp"
 #include "core/call/router.hpp"
 #include "core/registrar/registrar.hpp"
 #include "sdp/media_config.hpp"
@@ -320,6 +321,16 @@ class B2bua {
   bool forward_unanswered(Call& call, AppReason reason);
   bool forward_ringing(Call& call, const RouteDecision& route, AppReason reason);
   const ForwardingPolicy* forwarding_ = nullptr;
+
+  // DTMF of relayed calls to the feature codes (issue 7 §2, b2bua_digits.cpp).
+ public:
+  /// Turns digit detection on for calls set up from now on (null: off). The
+  /// listener must outlive the B2BUA's calls.
+  void set_digit_listener(CallDigitListener* listener) { digits_ = listener; }
+
+ private:
+  void watch_digits(Call& call);
+  CallDigitListener* digits_ = nullptr;
 };
 
 }  // namespace switchboard::core

@@ -45,6 +45,7 @@ Result<std::string> B2bua::originate(const std::string& from, const std::string&
       Leg(MediaSide::kB, sip::random_hex(8), std::to_string(id) + "1", options_.media.address));
   Call& c = *call;
   c.relay = std::move(*relay);
+  watch_digits(c);
   c.record.call_id = call_id;
   c.record.caller = from;
   c.record.caller_name = profile->name;

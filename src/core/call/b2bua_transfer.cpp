@@ -257,6 +257,7 @@ void B2bua::swap_sides(Call& c) {
     c.relay = std::make_unique<SwappedRelay>(std::move(c.relay));
   }
   c.sides_swapped = !c.sides_swapped;
+  watch_digits(c);
   std::swap(c.side_media[0], c.side_media[1]);
   std::swap(c.record.caller, c.record.callee);
   std::swap(c.record.caller_user_agent, c.record.callee_user_agent);

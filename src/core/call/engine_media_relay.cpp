@@ -33,8 +33,10 @@ rtp::PayloadFormat format_of(const sdp::Codec& c) {
 class EngineMediaRelay final : public MediaRelay {
  public:
   EngineMediaRelay(rtp::RelaySessionPtr session, rtp::LatchMode latch,
-                   const media::audio::MohService* moh, media::audio::Post run_serial)
+                   const media::audio::MohService* moh, media::audio::Post run_serial,
+                   std::shared_ptr<DigitListener> digits)
       : session_(std::move(session)),
+        digits_(std::move(digits)),
         latch_(latch),
         moh_(moh),
         run_serial_(std::move(run_serial)) {}
@@ -87,10 +89,17 @@ class EngineMediaRelay final : public MediaRelay {
   }
   void stop_recording() override { session_->stop_recording(); }
 
+  void set_digit_listener(DigitListener listener) override {
+    const bool on = static_cast<bool>(listener);
+    *digits_ = std::move(listener);
+    session_->set_digit_detection(on);
+  }
+
   void close() override { session_->close(); }
 
  private:
   rtp::RelaySessionPtr session_;
+  std::shared_ptr<DigitListener> digits_;  // shared with the session's on_digit
   rtp::LatchMode latch_;
   const media::audio::MohService* moh_;
   media::audio::Post run_serial_;
@@ -117,10 +126,14 @@ Result<MediaRelayPtr> EngineMediaRelayFactory::open(DeadPeer dead_peer) {
   cb.on_dead_peer = [dead_peer = std::move(dead_peer)](rtp::Side side) {
     if (dead_peer) dead_peer(side == rtp::Side::kA ? MediaSide::kA : MediaSide::kB);
   };
+  auto digits = std::make_shared<MediaRelay::DigitListener>();
+  cb.on_digit = [digits](rtp::Side side, char digit) {
+    if (*digits) (*digits)(side == rtp::Side::kA ? MediaSide::kA : MediaSide::kB, digit);
+  };
   auto session = engine_.create_relay(std::move(cb));
   if (!session.ok()) return session.error();
-  return MediaRelayPtr(
-      std::make_unique<EngineMediaRelay>(std::move(*session), latch_, moh_, run_serial_));
+  return MediaRelayPtr(std::make_unique<EngineMediaRelay>(std::move(*session), latch_, moh_,
+                                                          run_serial_, std::move(digits)));
 }
 
 }  // namespace switchboard::core

@@ -70,6 +70,13 @@ class MediaRelay {
   /// Ends the recording; idempotent.
   virtual void stop_recording() = 0;
 
+  /// Told on the core thread of each DTMF digit a side sends (at its end):
+  /// RFC 4733 telephone-events, or in-band tones in G.711 from a side that
+  /// negotiated no telephone-event (feature codes, issue 7 §2). The digits
+  /// are still relayed. Null (the default) turns detection off.
+  using DigitListener = std::function<void(MediaSide side, char digit)>;
+  virtual void set_digit_listener(DigitListener listener) = 0;
+
   /// Stops relaying and returns the ports; idempotent.
   virtual void close() = 0;
 };

@@ -25,6 +25,7 @@ void RelayCore::configure(Side side, SideParams params, TimePoint now) {
   s.last_activity = now;  // the silence clock restarts with every (re)configuration
   s.dead_reported = false;
   if (recorder_) recorder_->configure(side, s.params);
+  if (s.digits) s.digits->configure(s.params);
   rebuild_maps();
 }
 
@@ -90,6 +91,11 @@ std::optional<Outbound> RelayCore::on_rtp(Side from, std::span<std::uint8_t> pac
   const PayloadRoute& route = maps_[index(from)][h.payload_type];
   s.recv.on_packet(h.ssrc, h.sequence, h.timestamp, now, route.clock_rate, !route.telephone_event);
   if (recorder_) recorder_->on_rtp(from, h, parsed.packet.payload);
+  if (s.digits) {
+    s.digits->on_rtp(h, parsed.packet.payload, now, digit_scratch_);
+    for (char d : digit_scratch_) digit_events_.push_back({from, d});
+    digit_scratch_.clear();
+  }
   if (o.injecting) {
     ++s.counters.suppressed;
     return std::nullopt;
@@ -203,6 +209,30 @@ std::vector<Side> RelayCore::take_dead_sides(TimePoint now) {
     }
   }
   return dead;
+}
+
+void RelayCore::set_digit_detection(bool on) {
+  for (SideState& s : sides_) {
+    if (!on) {
+      s.digits.reset();
+    } else if (!s.digits) {
+      s.digits = std::make_unique<DigitTap>();
+      if (s.configured) s.digits->configure(s.params);
+    }
+  }
+}
+
+std::vector<DigitEvent> RelayCore::take_digits(TimePoint now) {
+  for (Side side : {Side::kA, Side::kB}) {
+    SideState& s = sides_[index(side)];
+    if (!s.digits) continue;
+    s.digits->on_tick(now, digit_scratch_);
+    for (char d : digit_scratch_) digit_events_.push_back({side, d});
+    digit_scratch_.clear();
+  }
+  std::vector<DigitEvent> out;
+  out.swap(digit_events_);
+  return out;
 }
 
 std::vector<LatchEvent> RelayCore::take_latch_events() {

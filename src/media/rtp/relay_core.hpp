@@ -4,12 +4,14 @@
 // Not thread-safe; the session calls it on its media thread under its lock.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <span>
 #include <vector>
 
 #include "common/timers.hpp"
 #include "media/rtp/call_recorder.hpp"
+#include "media/rtp/digit_tap.hpp"
 #include "media/rtp/latch.hpp"
 #include "media/rtp/payload_map.hpp"
 #include "media/rtp/receive_stats.hpp"
@@ -22,6 +24,13 @@ struct Outbound {
   Side to = Side::kA;
   Endpoint destination;
   bool via_rtp_socket = true;  ///< RTP, or RTCP on a multiplexed side
+};
+
+/// A DTMF digit one side sent (ended), seen on the way through.
+struct DigitEvent {
+  Side side;
+  char digit;
+  bool operator==(const DigitEvent&) const = default;
 };
 
 struct LatchEvent {
@@ -69,6 +78,13 @@ class RelayCore {
   /// null stops. The recorder is configured with each side's codecs.
   void set_recorder(CallRecorder* recorder);
 
+  /// DTMF detection on both sides (RFC 4733 events; in-band tones in G.711
+  /// when a side negotiated no telephone-event). Off by default: the packet
+  /// path then does no more than before.
+  void set_digit_detection(bool on);
+  /// Digits ended since the last call (the RFC 4733 timeout included).
+  std::vector<DigitEvent> take_digits(TimePoint now);
+
   /// Sides silent past dead_peer_timeout while expected to send; each
   /// silence is reported once.
   std::vector<Side> take_dead_sides(TimePoint now);
@@ -90,6 +106,7 @@ class RelayCore {
     bool dead_reported = false;
     std::uint32_t peer_clock = 8000;
     bool injecting = false;
+    std::unique_ptr<DigitTap> digits;  // set while detection is on
   };
 
   bool expected_to_send(const SideState& s) const;
@@ -100,6 +117,8 @@ class RelayCore {
   SideState sides_[2];
   PayloadMap maps_[2]{};  // maps_[i]: packets from side i
   std::vector<LatchEvent> latch_events_;
+  std::vector<DigitEvent> digit_events_;
+  std::vector<char> digit_scratch_;
   std::uint64_t transcoded_ = 0;
   CallRecorder* recorder_ = nullptr;
 };

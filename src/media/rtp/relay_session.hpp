@@ -51,6 +51,8 @@ struct RelayCallbacks {
   std::function<void(Side side)> on_dead_peer;
   /// The side latched (or re-latched) to the source address it sends from.
   std::function<void(Side side, const std::string& address, std::uint16_t port)> on_latched;
+  /// A DTMF digit `side` sent (at its end), while set_digit_detection(true).
+  std::function<void(Side side, char digit)> on_digit;
 };
 
 struct RelayOptions {
@@ -125,6 +127,11 @@ class RelaySession {
                                  std::function<void(const RecordingDone&)> on_done) = 0;
   /// Ends the recording (on_done follows). Idempotent.
   virtual void stop_recording() = 0;
+
+  /// Watches both sides for DTMF (RFC 4733 telephone-events; in-band tones
+  /// in G.711 audio of a side without telephone-event), each digit reported
+  /// through RelayCallbacks::on_digit. Off by default (no cost then).
+  virtual void set_digit_detection(bool on) = 0;
 
   /// A consistent snapshot of both sides' counters (for the CDR).
   virtual RelayStats stats() const = 0;

@@ -84,6 +84,7 @@ void RelaySessionImpl::process(unsigned i, unsigned count) {
   unsigned queued = 0;
   auto now = Clock::now();
   std::vector<LatchEvent> latched;
+  std::vector<DigitEvent> digits;
   {
     std::lock_guard lock(mu_);
     for (unsigned k = 0; k < count; ++k) {
@@ -102,6 +103,7 @@ void RelaySessionImpl::process(unsigned i, unsigned count) {
       if (queued < std::size(pending)) pending[queued++] = {*dest, data.size(), rtcp};
     }
     latched = core_logic_.take_latch_events();
+    if (digits_on_) digits = core_logic_.take_digits(now);
   }
   if (!out.empty()) {
     const auto& sent = out.flush();
@@ -112,7 +114,7 @@ void RelaySessionImpl::process(unsigned i, unsigned count) {
       }
     }
   }
-  if (!latched.empty()) report_events(std::move(latched), {});
+  if (!latched.empty() || !digits.empty()) report_events(std::move(latched), {}, std::move(digits));
 }
 
 void RelaySessionImpl::on_tick(TimePoint now) {
@@ -121,6 +123,14 @@ void RelaySessionImpl::on_tick(TimePoint now) {
     if (injections_[index(side)].injector) run_injection(side, now);
   }
   if (recording_) run_recording(now);
+  if (digits_on_) {
+    std::vector<DigitEvent> digits;
+    {
+      std::lock_guard lock(mu_);
+      digits = core_logic_.take_digits(now);  // RFC 4733 events whose end was lost
+    }
+    if (!digits.empty()) report_events({}, {}, std::move(digits));
+  }
   if (now < next_check_) return;
   next_check_ = now + check_interval_;
   std::vector<Side> dead;
@@ -275,20 +285,25 @@ void RelaySessionImpl::end_recording_on_thread() {
       });
 }
 
-void RelaySessionImpl::report_events(std::vector<LatchEvent> latched, std::vector<Side> dead) {
-  boost::asio::post(
-      core_, [weak = weak_from_this(), latched = std::move(latched), dead = std::move(dead)] {
-        auto self = weak.lock();
-        if (!self || self->closed_) return;
-        for (const auto& e : latched) {
-          if (!e.rtcp && self->callbacks_.on_latched)
-            self->callbacks_.on_latched(e.side, e.source.address().to_string(), e.source.port());
-        }
-        for (Side s : dead) {
-          if (self->closed_) return;
-          if (self->callbacks_.on_dead_peer) self->callbacks_.on_dead_peer(s);
-        }
-      });
+void RelaySessionImpl::report_events(std::vector<LatchEvent> latched, std::vector<Side> dead,
+                                     std::vector<DigitEvent> digits) {
+  boost::asio::post(core_, [weak = weak_from_this(), latched = std::move(latched),
+                            dead = std::move(dead), digits = std::move(digits)] {
+    auto self = weak.lock();
+    if (!self || self->closed_) return;
+    for (const auto& e : latched) {
+      if (!e.rtcp && self->callbacks_.on_latched)
+        self->callbacks_.on_latched(e.side, e.source.address().to_string(), e.source.port());
+    }
+    for (const auto& d : digits) {
+      if (self->closed_) return;
+      if (self->callbacks_.on_digit) self->callbacks_.on_digit(d.side, d.digit);
+    }
+    for (Side s : dead) {
+      if (self->closed_) return;
+      if (self->callbacks_.on_dead_peer) self->callbacks_.on_dead_peer(s);
+    }
+  });
 }
 
 void RelaySessionImpl::configure(Side side, SideParams params) {
@@ -302,6 +317,17 @@ void RelaySessionImpl::configure(Side side, SideParams params) {
     if (!self || self->sockets_closed_) return;
     std::lock_guard lock(self->mu_);
     self->core_logic_.configure(side, std::move(p), Clock::now());
+  });
+}
+
+void RelaySessionImpl::set_digit_detection(bool on) {
+  if (closed_) return;
+  thread_->post([weak = weak_from_this(), on] {
+    auto self = weak.lock();
+    if (!self || self->sockets_closed_) return;
+    self->digits_on_ = on;
+    std::lock_guard lock(self->mu_);
+    self->core_logic_.set_digit_detection(on);
   });
 }
 

@@ -41,6 +41,7 @@ class RelaySessionImpl final : public RelaySession,
   Status start_recording(RecordingRequest request,
                          std::function<void(const RecordingDone&)> on_done) override;
   void stop_recording() override;
+  void set_digit_detection(bool on) override;
   RelayStats stats() const override;
   void close() override;
   bool closed() const override { return closed_.load(); }
@@ -57,7 +58,8 @@ class RelaySessionImpl final : public RelaySession,
   };
 
   void process(unsigned i, unsigned count);
-  void report_events(std::vector<LatchEvent> latched, std::vector<Side> dead);
+  void report_events(std::vector<LatchEvent> latched, std::vector<Side> dead,
+                     std::vector<DigitEvent> digits = {});
   void close_on_thread();
   void run_injection(Side side, TimePoint now);
   void run_recording(TimePoint now);
@@ -78,6 +80,7 @@ class RelaySessionImpl final : public RelaySession,
   RelayCore core_logic_;
   std::atomic<bool> closed_{false};
   bool sockets_closed_ = false;  // media thread only
+  bool digits_on_ = false;       // media thread only
 
   // What configure() was last given, for inject()'s checks on the caller's
   // thread; and whether a recording is on (start/stop_recording).

@@ -36,6 +36,7 @@ class FakeRelay final : public MediaRelay {
     bool recording = false;
     int recording_stops = 0;  ///< stop_recording() calls
     std::function<void(const RecordingResult&)> recording_done;
+    DigitListener digits;  ///< what set_digit_listener() gave (tests send digits with it)
   };
   FakeRelay(std::uint16_t base, std::shared_ptr<Log> log) : base_(base), log_(std::move(log)) {}
   std::uint16_t local_port(MediaSide s) const override {
@@ -66,6 +67,7 @@ class FakeRelay final : public MediaRelay {
     log_->recording = false;
     ++log_->recording_stops;
   }
+  void set_digit_listener(DigitListener listener) override { log_->digits = std::move(listener); }
   /// Like the engine's relay, close() ends a recording (its done follows;
   /// tests call recording_done themselves).
   void close() override {
