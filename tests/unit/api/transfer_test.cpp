@@ -2,6 +2,7 @@
 // route table with a fake core: the body's validation, the defaults, the
 // user's scope handed to the core, and the core's errors as HTTP statuses.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
 #include <filesystem>
@@ -60,7 +61,9 @@ class TransferCore : public CoreAccess {
 class TransferRoutes : public testing::Test {
  protected:
   void SetUp() override {
-    path_ = std::filesystem::temp_directory_path() / "sb_api_transfer_test.db";
+    // One file per process: ctest runs this fixture's tests in parallel.
+    path_ = std::filesystem::temp_directory_path() /
+            ("sb_api_transfer_test_" + std::to_string(::getpid()) + ".db");
     std::filesystem::remove(path_);
     store::DatabaseOptions o;
     o.path = path_.string();

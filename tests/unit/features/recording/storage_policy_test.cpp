@@ -3,6 +3,7 @@
 #include "features/recording/storage_policy.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdint>
 #include <filesystem>
@@ -56,7 +57,9 @@ class StoragePolicyTest : public ::testing::Test {
     for (std::uint32_t i = 0; i < samples; ++i) u16(static_cast<std::uint16_t>(i * 100));
   }
 
-  fs::path dir_ = fs::temp_directory_path() / "sb_recording_policy_test";
+  // One directory per process: ctest runs this fixture's tests in parallel.
+  fs::path dir_ =
+      fs::temp_directory_path() / ("sb_recording_policy_test_" + std::to_string(::getpid()));
   store::Timestamp now = *store::parse_timestamp("2026-11-25T01:02:03.456Z");
 };
 
