@@ -8,23 +8,6 @@ namespace switchboard::api {
 
 namespace http = boost::beast::http;
 
-namespace {
-
-Response call_error(const Error& e) {
-  switch (e.code) {
-    case ErrorCode::kNotFound:
-      return json_error(404, "not_found", e.message);
-    case ErrorCode::kFailedPrecondition:
-      return json_error(409, "conflict", e.message);
-    case ErrorCode::kUnavailable:
-      return json_error(503, "unavailable", e.message);
-    default:
-      return json_error(400, "invalid", e.message);
-  }
-}
-
-}  // namespace
-
 void ApiService::add_call_control_routes() {
   ObjectSchema originate{{
       {.name = "from",
@@ -60,7 +43,7 @@ void ApiService::add_call_control_routes() {
             on_core(
                 [this, from, to] {
                   auto id = core_access_.originate(from, to);
-                  if (!id.ok()) return call_error(id.error());
+                  if (!id.ok()) return core_error(id.error(), 400, "invalid");
                   return json_response(201, nlohmann::json{{"call_id", *id}});
                 },
                 std::move(reply));
@@ -87,7 +70,7 @@ void ApiService::add_call_control_routes() {
             on_core(
                 [this, id = r.path.at("call_id"), party] {
                   if (auto st = core_access_.hold(id, party); !st.ok())
-                    return call_error(st.error());
+                    return core_error(st.error(), 400, "invalid");
                   return text_response(204, "", "text/plain");
                 },
                 std::move(reply));
@@ -105,7 +88,8 @@ void ApiService::add_call_control_routes() {
           [this](ApiRequest r, Reply reply) {
             on_core(
                 [this, id = r.path.at("call_id")] {
-                  if (auto st = core_access_.resume(id); !st.ok()) return call_error(st.error());
+                  if (auto st = core_access_.resume(id); !st.ok())
+                    return core_error(st.error(), 400, "invalid");
                   return text_response(204, "", "text/plain");
                 },
                 std::move(reply));
@@ -144,7 +128,7 @@ void ApiService::add_transfer_routes() {
                 [this, id = r.path.at("call_id"), party = r.body.value("party", "caller"),
                  target = r.body["target"].get<std::string>(), scope = r.principal.scope()] {
                   if (auto st = core_access_.transfer(id, party, target, scope); !st.ok()) {
-                    return call_error(st.error());
+                    return core_error(st.error(), 400, "invalid");
                   }
                   return text_response(202, "", "text/plain");
                 },
@@ -169,7 +153,7 @@ void ApiService::add_transfer_routes() {
                 [this, id = r.path.at("call_id"), party = r.body.value("party", "caller"),
                  scope = r.principal.scope()] {
                   auto ext = core_access_.park(id, party, scope);
-                  if (!ext.ok()) return call_error(ext.error());
+                  if (!ext.ok()) return core_error(ext.error(), 400, "invalid");
                   return json_response(202, nlohmann::json{{"park_extension", *ext}});
                 },
                 std::move(reply));

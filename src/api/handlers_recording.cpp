@@ -8,23 +8,6 @@ namespace switchboard::api {
 
 namespace http = boost::beast::http;
 
-namespace {
-
-Response recording_error(const Error& e) {
-  switch (e.code) {
-    case ErrorCode::kNotFound:
-      return json_error(404, "not_found", e.message);
-    case ErrorCode::kFailedPrecondition:
-      return json_error(409, "conflict", e.message);
-    case ErrorCode::kUnavailable:
-      return json_error(503, "unavailable", e.message);
-    default:
-      return json_error(500, "recording_failed", e.message);
-  }
-}
-
-}  // namespace
-
 void ApiService::add_recording_routes() {
   router_.add({
       .method = http::verb::post,
@@ -45,7 +28,7 @@ void ApiService::add_recording_routes() {
             on_core(
                 [this, id = r.path.at("call_id"), scope = r.principal.scope()] {
                   auto ref = core_access_.start_recording(id, scope);
-                  if (!ref.ok()) return recording_error(ref.error());
+                  if (!ref.ok()) return core_error(ref.error(), 500, "recording_failed");
                   return json_response(201, nlohmann::json{{"recording", *ref}});
                 },
                 std::move(reply));
@@ -64,7 +47,7 @@ void ApiService::add_recording_routes() {
             on_core(
                 [this, id = r.path.at("call_id"), scope = r.principal.scope()] {
                   if (auto st = core_access_.stop_recording(id, scope); !st.ok()) {
-                    return recording_error(st.error());
+                    return core_error(st.error(), 500, "recording_failed");
                   }
                   return text_response(204, "", "text/plain");
                 },

@@ -38,4 +38,17 @@ Response json_error(unsigned status, std::string_view code, std::string_view mes
   return json_error(status, code, message, nlohmann::json::object());
 }
 
+Response core_error(const Error& e, unsigned other_status, std::string_view other_code) {
+  switch (e.code) {
+    case ErrorCode::kNotFound:
+      return json_error(404, "not_found", e.message);
+    case ErrorCode::kFailedPrecondition:
+      return json_error(409, "conflict", e.message);
+    case ErrorCode::kUnavailable:
+      return json_error(503, "unavailable", e.message);
+    default:
+      return json_error(other_status, other_code, e.message);
+  }
+}
+
 }  // namespace switchboard::api

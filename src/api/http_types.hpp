@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "common/result.hpp"
+
 namespace switchboard::api {
 
 using Request = boost::beast::http::request<boost::beast::http::string_body>;
@@ -34,6 +36,9 @@ Response json_response(unsigned status, std::string body, unsigned version = 11,
 Response json_response(unsigned status, const nlohmann::json& body);
 /// `{"error": code, "message": message, "details": details}` with the status.
 Response json_error(unsigned status, std::string_view code, std::string_view message);
+/// The core's refusal of a call action as HTTP: kNotFound 404, kFailedPrecondition
+/// 409, kUnavailable 503, anything else `other_status` / `other_code`.
+Response core_error(const Error& e, unsigned other_status, std::string_view other_code);
 Response json_error(unsigned status, std::string_view code, std::string_view message,
                     const nlohmann::json& details);
 /// A response with any content type (CSV, Prometheus text).
