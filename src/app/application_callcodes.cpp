@@ -18,6 +18,9 @@ void Application::apply_call_codes(const config::Config& cfg) {
   o.blind_transfer = c.blind_transfer;
   o.park = c.park;
   o.record_toggle = c.record_toggle;
+  o.attended_transfer = c.attended_transfer;
+  o.three_way = c.three_way;
+  o.cancel_consultation = c.cancel_consultation;
   o.park_extension = std::to_string(cfg.parking.range_start);
   o.inter_digit_timeout = std::chrono::seconds(c.inter_digit_timeout);
   if (!call_codes_) {
@@ -29,8 +32,11 @@ void Application::apply_call_codes(const config::Config& cfg) {
   b2bua_->set_digit_listener(o.enabled ? call_codes_.get() : nullptr);
   if (o.enabled) {
     log::get("callcodes")
-        ->info("call codes: blind transfer {}<number>#, park {} (to {}), record {}",
-               o.blind_transfer, o.park, o.park_extension, o.record_toggle);
+        ->info(
+            "call codes: blind transfer {}<number>#, park {} (to {}), record {}, attended "
+            "transfer {}<number>#, three-way {}, back to the held party {}",
+            o.blind_transfer, o.park, o.park_extension, o.record_toggle, o.attended_transfer,
+            o.three_way, o.cancel_consultation);
   }
 }
 

@@ -78,6 +78,7 @@ bool Application::start_conference() {
                      {"participants", e.participants}}});
   });
   b2bua_->set_app(core::TargetKind::kConference, conference_->app_factory());
+  b2bua_->set_conference_bridge(conference_.get());  // three-way calling
   log::get("conference")
       ->info("conference: {} room(s) configured, up to {} participants{}",
              cfg.conference.rooms.size(), cfg.conference.max_participants,

@@ -130,11 +130,14 @@ struct ForwardingCodesConfig {
 /// features.call_codes (issue 7 §2): codes a party dials during a relayed
 /// call. Off unless the block is present (the relays then look for DTMF).
 struct CallCodesConfig {
-  bool enabled = false;               ///< true when the block is present, unless it says false
-  std::string blind_transfer = "##";  ///< then the number, ended by # or a pause
-  std::string park = "*70";           ///< parks the other party
-  std::string record_toggle = "*1";   ///< starts / stops recording the call
-  int inter_digit_timeout = 3;        ///< seconds
+  bool enabled = false;                    ///< true when the block is present, unless it says false
+  std::string blind_transfer = "##";       ///< then the number, ended by # or a pause
+  std::string park = "*70";                ///< parks the other party
+  std::string record_toggle = "*1";        ///< starts / stops recording the call
+  std::string attended_transfer = "*2";    ///< then the number: consult, hang up to transfer
+  std::string three_way = "*3";            ///< merge a consultation (or: then the number)
+  std::string cancel_consultation = "*0";  ///< back to the held party
+  int inter_digit_timeout = 3;             ///< seconds
 };
 
 struct FeaturesConfig {

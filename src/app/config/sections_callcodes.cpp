@@ -13,12 +13,15 @@ namespace switchboard::app::config {
 void parse_call_codes(Section& s, CallCodesConfig& out) {
   out.enabled = true;
   s.boolean("enabled", out.enabled);
-  const std::array<std::pair<const char*, std::string*>, 3> codes{{
+  const std::array<std::pair<const char*, std::string*>, 6> codes{{
       {"blind_transfer", &out.blind_transfer},
       {"park", &out.park},
       {"record_toggle", &out.record_toggle},
+      {"attended_transfer", &out.attended_transfer},
+      {"three_way", &out.three_way},
+      {"cancel_consultation", &out.cancel_consultation},
   }};
-  std::array<bool, 3> valid{};
+  std::array<bool, codes.size()> valid{};
   for (std::size_t i = 0; i < codes.size(); ++i) {
     const auto& [key, field] = codes[i];
     s.str(key, *field);

@@ -27,6 +27,7 @@
 #include "core/call/call_app.hpp"
 #include "core/call/call_digits.hpp"
 #include "core/call/call_events.hpp"
+#include "core/call/conference_bridge.hpp"
 #include "core/call/forwarding_policy.hpp"
 #include "core/call/recording_policy.hpp"
 #include "core/call/router.hpp"
@@ -116,7 +117,10 @@ class B2bua {
   /// kNotFound: no such call or target; kFailedPrecondition: not answered,
   /// already changing, `stays` is an application, or the target is not
   /// allowed; kUnavailable: the target is not reachable.
-  Status transfer(std::string_view call_id, MediaSide stays, const std::string& target);
+  /// `by` names who asked in the call's transfer list: "api", or the
+  /// transferrer's number (a feature code: "" takes the other party's).
+  Status transfer(std::string_view call_id, MediaSide stays, const std::string& target,
+                  const std::string& by = "api");
   /// Recording from the API (issue 7 §5, b2bua_recording.cpp): both
   /// directions of an answered call into a new file of the recording
   /// policy, until stop_recording() or the call's end. kNotFound: no such
@@ -221,7 +225,7 @@ class B2bua {
   /// {0, ""} when started, else the SIP status and reason it failed with.
   std::pair<int, std::string> start_blind_transfer(Call& call, MediaSide transferrer,
                                                    const std::string& target, bool by_refer,
-                                                   std::string kind);
+                                                   std::string kind, std::string by = {});
   void transfer_answered(Call& call);
   void transfer_failed(Call& call, int status, std::string reason);
   void restore_transferrer(Call& call);
@@ -331,6 +335,61 @@ class B2bua {
  private:
   void watch_digits(Call& call);
   CallDigitListener* digits_ = nullptr;
+
+  // Attended transfer and three-way calling by feature code (issue 7 §2,
+  // §6; b2bua_consult.cpp, call.hpp Consultation).
+ public:
+  /// The party on side `transferrer` of the answered two-phone call
+  /// `call_id` leaves it for a consultation call to `target` (dialed with
+  /// its permissions, ringback meanwhile; its phone is re-INVITEd to a relay
+  /// of its own) while the other party hears music on hold. From there:
+  /// the transferrer hangs up → the target takes its place (still ringing:
+  /// the held party goes to the ringing target, and the transferrer is
+  /// rung back if nobody answers); the target hangs up, fails or does not
+  /// answer, or cancel_consultation() → the transferrer is back; the held
+  /// party hangs up → the consultation goes on as an ordinary call.
+  /// `three_way`: into a conference with the held party as soon as the
+  /// target answers. Errors as transfer(); kUnavailable for three_way
+  /// without a conference bridge.
+  Status consult(std::string_view call_id, MediaSide transferrer, const std::string& target,
+                 bool three_way = false);
+  /// `call_id`: the consultation call (or the held call).
+  Status cancel_consultation(std::string_view call_id);
+  /// The consultation's three parties into one ad-hoc room (once the
+  /// target answers, if it is still ringing).
+  Status merge_three_way(std::string_view call_id);
+  bool is_consultation(std::string_view call_id);
+  /// Without it there is no three-way calling.
+  void set_conference_bridge(ConferenceBridge* bridge) { conference_ = bridge; }
+
+ private:
+  struct MoveResult {
+    int status = 0;  ///< 200: moved; else why not (0: the call is gone)
+    std::string reason;
+    sdp::LegMedia media;  ///< the leg's answer applied to our offer
+  };
+  /// Re-INVITEs the leg on `side` of call `id` toward our port `port`,
+  /// offering `codec` (and the other G.711 law); `done` always runs once,
+  /// later.
+  void reoffer_leg(std::uint64_t id, MediaSide side, std::uint16_t port, const std::string& codec,
+                   std::function<void(MoveResult)> done);
+  /// The leg on `side` of answered call `src` moves into a new answered
+  /// call of its own (side A; side B empty) with its own relay; `done`
+  /// gets that call, `failed` why not (the leg stays where it was).
+  void split_leg(Call& src, MediaSide side, std::function<void(Call&)> done,
+                 std::function<void(int, const std::string&)> failed);
+  void consult_answered(Call& y);
+  /// The transferrer goes back to the held call.
+  void consult_back(Call& y);
+  /// The transferrer hung up: the transfer is done.
+  void consult_complete(Call& y);
+  bool on_consult_bye(Call& c, MediaSide from);
+  void merge_now(Call& y);
+  /// A call ends: its partner in a consultation is told (finish()).
+  void unlink_consultation(Call& c);
+  /// Runs `app` on side B of `c` (start_app without the factory).
+  bool attach_app(Call& c, AppCallInfo info, CallAppPtr app);
+  ConferenceBridge* conference_ = nullptr;
 };
 
 }  // namespace switchboard::core

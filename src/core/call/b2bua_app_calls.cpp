@@ -28,6 +28,10 @@ void B2bua::app_music(std::uint64_t id, bool on, const std::string& moh_class) {
 }
 
 void B2bua::redirect_failed(Call& c, std::string cause) {
+  if (c.consulting) {
+    log::get("call")->info("call {}: {}", c.record.call_id, cause);
+    return consult_back(c);  // the transferrer goes back (b2bua_consult.cpp)
+  }
   if (c.redirect_timer) timers_.cancel(c.redirect_timer);
   c.redirect_timer = 0;
   cancel_forks(c);
@@ -44,8 +48,7 @@ void B2bua::app_join(std::uint64_t id, const std::string& call_id, std::function
     if (failed) timers_.schedule(Duration(0), failed);
   };
   if (!r || !p || p == r || r->phase != CallPhase::kAnswered || !r->app) return refuse();
-  if (p->phase != CallPhase::kAnswered || !p->app || p->moving || p->transfer || p->redirecting ||
-      !p->a.dialog || r->moving) {
+  if (p->phase != CallPhase::kAnswered || !p->app || p->changing() || !p->a.dialog || r->moving) {
     return refuse();
   }
   log::get("call")->info("call {}: joins {} from call {}", r->record.call_id, p->record.caller,

@@ -252,6 +252,13 @@ bool B2bua::start_app(Call& c, TargetKind kind, const std::string& target, AppRe
   if (c.transfer) info.referred_by = c.transfer->transferrer_number;
   CallAppPtr app = it->second(info);
   if (!app) return false;
+  log::get("call")->info("call {}: {} application ({}) for {}", c.record.call_id, to_string(kind),
+                         to_string(reason), info.target);
+  return attach_app(c, std::move(info), std::move(app));
+}
+
+bool B2bua::attach_app(Call& c, AppCallInfo info, CallAppPtr app) {
+  if (!app_media_ || !c.relay || !app) return false;
   if (!info.target.empty()) c.record.callee = info.target;
   AppMediaPtr media;
   if (!answer_for_app(c, media, app_media_->address())) {
@@ -264,8 +271,6 @@ bool B2bua::start_app(Call& c, TargetKind kind, const std::string& target, AppRe
   at->control = std::make_shared<AppHandle>(self_, c.id, info);
   at->media = std::move(media);
   c.app = std::move(at);
-  log::get("call")->info("call {}: {} application ({}) for {}", c.record.call_id, to_string(kind),
-                         to_string(reason), info.target);
   // Keep the shared_ptrs: on_start may end the call (and the attachment).
   auto run = c.app->app;
   auto control = c.app->control;
@@ -488,6 +493,7 @@ void B2bua::on_redirect_answered(Call& c, size_t fork, sip::Dialog& dialog, cons
   log::get("call")->info("call {}: redirect answered by {}", c.record.call_id, c.record.callee);
   record_on_answer(c);
   if (c.transfer) transfer_answered(c);
+  if (c.consulting) consult_answered(c);
 }
 
 void B2bua::on_app_reoffer(Call& c, const sip::ServerTransactionPtr& txn) {

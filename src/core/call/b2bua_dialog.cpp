@@ -52,6 +52,7 @@ void B2bua::on_in_dialog(const sip::ServerTransactionPtr& txn) {
 
 void B2bua::on_bye(Call& c, MediaSide from, const sip::ServerTransactionPtr& txn) {
   txn->respond(sip::make_response(txn->request(), 200, "OK"));
+  if (on_consult_bye(c, from)) return;  // b2bua_consult.cpp
   if (c.phase == CallPhase::kRinging) {
     // A BYE in the caller's early dialog ends the attempt like a CANCEL.
     cancel_forks(c);
@@ -94,7 +95,11 @@ void B2bua::on_reoffer(Call& c, MediaSide from, const sip::ServerTransactionPtr&
   if (options_.pbx_hold && (sdp::is_hold(*offer) || x.state() == LegState::kHeld)) {
     return on_local_reoffer(c, from, txn, std::move(*offer));  // hold / resume: music, no re-INVITE
   }
-  if (!y.dialog) return reject(txn, 500, "Server Internal Error");
+  if (!y.dialog) {
+    // The other party is away (a consultation) or an application.
+    return reject(txn, c.held_for ? 491 : 500,
+                  c.held_for ? "Request Pending" : "Server Internal Error");
+  }
   std::vector<std::uint16_t> ports_y(offer->media.size(), c.relay->local_port(other(from)));
   auto offer_y = sdp::relay_offer(*offer, options_.media, ports_y, y.sdp_session());
   if (!offer_y.ok()) {
@@ -344,6 +349,7 @@ void B2bua::end_call(Call& c, Party side, std::string cause) {
 void B2bua::finish(Call& c, CallOutcome outcome, int status, Party side, std::string cause) {
   if (c.phase == CallPhase::kEnded) return;
   c.phase = CallPhase::kEnded;
+  unlink_consultation(c);
   for (TimerId* t : {&c.no_answer_timer, &c.max_duration_timer, &c.session_timer}) {
     if (*t) timers_.cancel(*t);
     *t = 0;

@@ -73,7 +73,7 @@ void B2bua::refer_with_replaces(Call& cr, MediaSide sr, const sip::ServerTransac
     return reject(txn, 481, "Call/Transaction Does Not Exist",
                   "399 switchboard \"the dialog to replace is not a connected call\"");
   }
-  if (cp->transfer || cp->redirecting || cp->reoffer || cp->moving) {
+  if (cp->changing() || cr.held_for || cr.consulting) {
     return reject(txn, 491, "Request Pending");
   }
   const MediaSide sp = ref->side;
@@ -99,53 +99,30 @@ void B2bua::refer_with_replaces(Call& cr, MediaSide sr, const sip::ServerTransac
   }
 }
 
-void B2bua::relocate(std::uint64_t src_id, MediaSide src_side, std::uint64_t dst_id,
-                     MediaSide dst_side, std::uint64_t refer_call, MediaSide refer_side,
-                     std::string kind, std::function<void()> failed) {
-  Call* src = find(src_id);
-  Call* dst = find(dst_id);
-  Leg& l = src->leg(src_side);
-  auto fail = [this, refer_call, refer_side, failed](int status, std::string_view reason) {
-    if (Call* rc = find(refer_call); rc && rc->phase == CallPhase::kAnswered) {
-      notify_refer(rc->leg(refer_side), status, reason, true);
-    }
-    if (failed) timers_.schedule(Duration(0), failed);
+void B2bua::reoffer_leg(std::uint64_t id, MediaSide side, std::uint16_t port,
+                        const std::string& codec, std::function<void(MoveResult)> done) {
+  Call* c = find(id);
+  Leg& l = c->leg(side);
+  auto later = [this, done](int status, std::string reason) {
+    timers_.schedule(Duration(0), [done, status, reason] { done({status, reason, {}}); });
   };
-  if (!l.dialog) return fail(488, "Not Acceptable Here");
-  const std::string& partner_codec = dst->leg(other(dst_side)).codec;
-  sdp::MediaConfig cfg = media_config_for(partner_codec.empty() ? "PCMU/8000" : partner_codec);
-  auto offer = sdp::make_offer(cfg, dst->relay->local_port(dst_side), l.sdp_session());
-  if (!offer.ok()) return fail(488, "Not Acceptable Here");
+  if (!l.dialog) return later(488, "Not Acceptable Here");
+  sdp::MediaConfig cfg = media_config_for(codec.empty() ? "PCMU/8000" : codec);
+  auto offer = sdp::make_offer(cfg, port, l.sdp_session());
+  if (!offer.ok()) return later(488, "Not Acceptable Here");
   sip::Message inv = l.dialog->make_request("INVITE");
   inv.add_header(sip::HeaderId::kUserAgent, options_.user_agent);
   l.local_sdp = sdp::serialize(*offer);
   sip::set_body(inv, "application/sdp", l.local_sdp);
   l.last_invite_cseq = l.dialog->local_cseq();
-  src->moving = true;
-  dst->moving = true;
   sip::ClientTransaction::Handlers h;
   auto sent_offer = std::make_shared<sdp::SessionDescription>(std::move(*offer));
-  h.response = [this, src_id, src_side, dst_id, dst_side, refer_call, refer_side, sent_offer, kind,
-                failed](const sip::Message& r) {
+  h.response = [this, id, side, sent_offer, done](const sip::Message& r) {
     if (r.status_code() < 200) return;
-    Call* s = find(src_id);
-    Call* d = find(dst_id);
-    if (s) s->moving = false;
-    if (d) d->moving = false;
-    if (!s || !d || s->phase != CallPhase::kAnswered || d->phase != CallPhase::kAnswered) {
-      if (failed) failed();
-      return;
-    }
-    Leg& leg = s->leg(src_side);
-    if (r.status_code() >= 300) {
-      log::get("call")->info("call {}: the transfer's re-INVITE got {}", d->record.call_id,
-                             r.status_code());
-      if (Call* rc = find(refer_call)) {
-        notify_refer(rc->leg(refer_side), r.status_code(), r.reason(), true);
-      }
-      if (failed) failed();
-      return;
-    }
+    Call* call = find(id);
+    if (!call) return done({0, "the call ended", {}});
+    if (r.status_code() >= 300) return done({r.status_code(), std::string(r.reason()), {}});
+    Leg& leg = call->leg(side);
     auto cseq = sip::get_cseq(r);
     if (cseq.ok() && leg.dialog) {
       sip::Message ack = leg.dialog->make_ack(cseq->number);
@@ -157,27 +134,51 @@ void B2bua::relocate(std::uint64_t src_id, MediaSide src_side, std::uint64_t dst
     auto answer = sdp::parse(r.body());
     auto media = answer.ok() ? sdp::apply_answer(*sent_offer, *answer)
                              : Result<sdp::LegMedia>(answer.error());
-    if (!media.ok()) {
-      if (Call* rc = find(refer_call)) {
-        notify_refer(rc->leg(refer_side), 488, "Not Acceptable Here", true);
-      }
-      if (failed) failed();
-      return;
-    }
+    if (!media.ok()) return done({488, "Not Acceptable Here", {}});
     leg.remote_sdp = std::move(*answer);
-    if (Call* rc = find(refer_call)) notify_refer(rc->leg(refer_side), 200, "OK", true);
-    join_moved_leg(*s, src_side, *d, dst_side, *media, kind);
+    done({200, "OK", std::move(*media)});
   };
-  h.failure = [this, src_id, dst_id, refer_call, refer_side,
-               failed](sip::ClientTransaction::Failure) {
-    if (Call* s = find(src_id)) s->moving = false;
-    if (Call* d = find(dst_id)) d->moving = false;
-    if (Call* rc = find(refer_call); rc && rc->phase == CallPhase::kAnswered) {
-      notify_refer(rc->leg(refer_side), 408, "Request Timeout", true);
-    }
-    if (failed) failed();
-  };
+  h.failure = [done](sip::ClientTransaction::Failure) { done({408, "Request Timeout", {}}); };
   layer_.send_request(std::move(inv), l.peer, std::move(h));
+}
+
+void B2bua::relocate(std::uint64_t src_id, MediaSide src_side, std::uint64_t dst_id,
+                     MediaSide dst_side, std::uint64_t refer_call, MediaSide refer_side,
+                     std::string kind, std::function<void()> failed) {
+  Call* src = find(src_id);
+  Call* dst = find(dst_id);
+  // Restricted to the codec of the party the mover will talk to (its own
+  // when that one is still ringing).
+  std::string codec = dst->leg(other(dst_side)).codec;
+  if (codec.empty()) codec = src->leg(src_side).codec;
+  src->moving = true;
+  dst->moving = true;
+  reoffer_leg(src_id, src_side, dst->relay->local_port(dst_side), codec,
+              [this, src_id, src_side, dst_id, dst_side, refer_call, refer_side, kind,
+               failed](MoveResult m) {
+                Call* s = find(src_id);
+                Call* d = find(dst_id);
+                if (s) s->moving = false;
+                if (d) d->moving = false;
+                auto notify = [&](int status, std::string_view reason) {
+                  if (Call* rc = find(refer_call); rc && rc->phase == CallPhase::kAnswered) {
+                    notify_refer(rc->leg(refer_side), status, reason, true);
+                  }
+                };
+                const bool both =
+                    s && d && s->phase == CallPhase::kAnswered && d->phase == CallPhase::kAnswered;
+                if (m.status != 200 || !both) {
+                  if (m.status != 0 && m.status != 200) {
+                    log::get("call")->info("call {}: the {} re-INVITE got {} {}", dst_id, kind,
+                                           m.status, m.reason);
+                    notify(m.status, m.reason);
+                  }
+                  if (failed) failed();
+                  return;
+                }
+                notify(200, "OK");
+                join_moved_leg(*s, src_side, *d, dst_side, m.media, kind);
+              });
 }
 
 void B2bua::join_moved_leg(Call& src, MediaSide src_side, Call& dst, MediaSide dst_side,
@@ -232,10 +233,15 @@ void B2bua::join_moved_leg(Call& src, MediaSide src_side, Call& dst, MediaSide d
     dst.record.callee = mover;
     dst.record.callee_user_agent = dst.b.user_agent;
   }
+  log::get("call")->info("call {}: {} replaced {} ({})", dst.record.call_id, mover, x_number, kind);
+  if (kind == "returned") {
+    // The end of a consultation: the transferrer is back, nothing moved.
+    events_.publish(CallEventKind::kResumed, dst.record);
+    return end_call(src, Party::kSystem, "consultation ended");
+  }
   TransferStep step{kind, x_number, x_number, mover, wall_now_()};
   dst.record.transfers.push_back(step);
   events_.publish(CallEventKind::kTransferred, dst.record);
-  log::get("call")->info("call {}: {} replaced {} ({})", dst.record.call_id, mover, x_number, kind);
   // X's other leg ends the source call.
   src.record.transfers.push_back(step);
   end_call(src, Party::kSystem,
@@ -263,7 +269,7 @@ bool B2bua::on_invite_replaces(const sip::ServerTransactionPtr& txn) {
     reject(txn, 481, "Call/Transaction Does Not Exist");
     return true;
   }
-  if (c->transfer || c->redirecting || c->reoffer || c->moving) {
+  if (c->changing()) {
     reject(txn, 491, "Request Pending");
     return true;
   }

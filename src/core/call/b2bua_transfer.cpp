@@ -41,9 +41,7 @@ void B2bua::notify_refer(Leg& leg, int status, std::string_view reason, bool fin
 void B2bua::on_refer(Call& c, MediaSide from, const sip::ServerTransactionPtr& txn) {
   const sip::Message& req = txn->request();
   auto log = log::get("call");
-  if (c.transfer || c.redirecting || c.reoffer || c.moving) {
-    return reject(txn, 491, "Request Pending");
-  }
+  if (c.changing()) return reject(txn, 491, "Request Pending");
   if (from == MediaSide::kA && c.app) {
     return reject(txn, 403, "Forbidden",
                   "399 switchboard \"an application cannot be transferred\"");
@@ -76,7 +74,7 @@ void B2bua::on_refer(Call& c, MediaSide from, const sip::ServerTransactionPtr& t
 
 std::pair<int, std::string> B2bua::start_blind_transfer(Call& c, MediaSide transferrer,
                                                         const std::string& target, bool by_refer,
-                                                        std::string kind) {
+                                                        std::string kind, std::string by) {
   const std::string x_number = number_of(c, transferrer);
   auto profile = callers_(x_number);
   RouteRequest rr{c.record.call_id, x_number, profile && profile->allow_external, target};
@@ -99,6 +97,7 @@ std::pair<int, std::string> B2bua::start_blind_transfer(Call& c, MediaSide trans
   t.transferrer_number = x_number;
   if (c.side_media[1]) t.transferrer_media = *c.side_media[1];
   t.by_refer = by_refer;
+  t.by = by.empty() ? (by_refer ? x_number : std::string("api")) : std::move(by);
   t.kind = std::move(kind);
   t.target = target;
   t.swapped = swapped;
@@ -135,7 +134,7 @@ void B2bua::transfer_answered(Call& c) {
   by_dialog_.erase(dialog_key(t.transferrer_call_id, t.transferrer.local_tag()));
   TransferStep step;
   step.kind = t.stage == Transfer::Stage::kRecall ? "recall" : t.kind;
-  step.by = t.by_refer ? t.transferrer_number : "api";
+  step.by = t.by;
   step.from = t.transferrer_number;
   step.to = c.record.callee;
   step.at = wall_now_();
@@ -282,19 +281,22 @@ void B2bua::swap_sides(Call& c) {
   c.session_expires = 0;
 }
 
-Status B2bua::transfer(std::string_view call_id, MediaSide stays, const std::string& target) {
+Status B2bua::transfer(std::string_view call_id, MediaSide stays, const std::string& target,
+                       const std::string& by) {
   Call* c = find_by_call_id(call_id);
   if (!c) return make_error(ErrorCode::kNotFound, fmt::format("no active call {}", call_id));
   if (c->phase != CallPhase::kAnswered) {
     return make_error(ErrorCode::kFailedPrecondition, "the call is not answered");
   }
-  if (c->transfer || c->redirecting || c->reoffer || c->moving) {
+  if (c->changing()) {
     return make_error(ErrorCode::kFailedPrecondition, "the call is being changed");
   }
   if (!c->leg(stays).dialog) {
     return make_error(ErrorCode::kFailedPrecondition, "that party is an application");
   }
-  auto [status, reason] = start_blind_transfer(*c, other(stays), target, false, "api");
+  const std::string who = by.empty() ? number_of(*c, other(stays)) : by;
+  auto [status, reason] =
+      start_blind_transfer(*c, other(stays), target, false, who == "api" ? "api" : "blind", who);
   if (status == 0) return {};
   if (status == 403) return make_error(ErrorCode::kFailedPrecondition, reason);
   if (status == 404 || status == 484) return make_error(ErrorCode::kNotFound, reason);

@@ -77,9 +77,28 @@ struct Transfer {
   bool transferrer_gone = false;    ///< it sent BYE
   bool by_refer = true;             ///< REFER: progress goes to it as NOTIFY sipfrag
   std::string kind = "blind";       ///< TransferStep::kind
+  std::string by;                   ///< TransferStep::by
   std::string target;               ///< what was dialed
   bool swapped = false;             ///< the caller transferred: sides were swapped for it
   TimerId no_answer_timer = 0;
+};
+
+/// An attended transfer by feature code (b2bua_consult.cpp). The
+/// transferrer's leg left the held call (its place there is empty, its
+/// other party hears music) for a consultation call to the target:
+///
+///   consulting ─transferrer hangs up→ the target (or, still ringing, the
+///      │         held party) moves to where the other one waits: transferred
+///      ├─target hangs up / fails / no answer / cancel code→ the
+///      │         transferrer moves back: the call is as it was
+///      └─three-way code→ all three into one ad-hoc conference room
+///
+/// Both calls carry it: `with` names the other call; `side` is the side of
+/// the held call the transferrer left.
+struct Consultation {
+  std::uint64_t with = 0;
+  MediaSide side = MediaSide::kB;
+  bool three_way = false;  ///< into a conference as soon as the target answers
 };
 
 struct Call {
@@ -131,6 +150,15 @@ struct Call {
   /// call rang or passed through, and how often it was forwarded.
   std::vector<std::string> forward_visited;
   int forwards = 0;
+  /// This call waits for the consultation call held_for->with.
+  std::optional<Consultation> held_for;
+  /// This call is the consultation for the held call consulting->with.
+  std::optional<Consultation> consulting;
+  /// Some change is under way: transfers, moves, redirects and
+  /// consultations wait (491, kFailedPrecondition).
+  bool changing() const {
+    return transfer || redirecting || reoffer || moving || held_for || consulting;
+  }
 };
 
 }  // namespace switchboard::core

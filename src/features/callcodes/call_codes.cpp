@@ -14,7 +14,20 @@ using core::MediaSide;
 
 Status B2buaCallActions::transfer(const std::string& call_id, MediaSide stays,
                                   const std::string& target) {
-  return b2bua_.transfer(call_id, stays, target);
+  return b2bua_.transfer(call_id, stays, target, /*by: the transferrer*/ "");
+}
+Status B2buaCallActions::consult(const std::string& call_id, MediaSide transferrer,
+                                 const std::string& target, bool three_way) {
+  return b2bua_.consult(call_id, transferrer, target, three_way);
+}
+Status B2buaCallActions::merge_three_way(const std::string& call_id) {
+  return b2bua_.merge_three_way(call_id);
+}
+Status B2buaCallActions::cancel_consultation(const std::string& call_id) {
+  return b2bua_.cancel_consultation(call_id);
+}
+bool B2buaCallActions::is_consultation(const std::string& call_id) {
+  return b2bua_.is_consultation(call_id);
 }
 Result<std::string> B2buaCallActions::start_recording(const std::string& call_id) {
   return b2bua_.start_recording(call_id);
@@ -38,10 +51,13 @@ void CallCodes::set_options(CallCodeOptions options) {
 
 CallCodes::Code CallCodes::match(const std::string& digits, bool& prefix) const {
   prefix = false;
-  const std::array<std::pair<Code, const std::string*>, 3> codes{{
+  const std::array<std::pair<Code, const std::string*>, 6> codes{{
       {Code::kBlindTransfer, &options_.blind_transfer},
       {Code::kPark, &options_.park},
       {Code::kRecordToggle, &options_.record_toggle},
+      {Code::kAttendedTransfer, &options_.attended_transfer},
+      {Code::kThreeWay, &options_.three_way},
+      {Code::kCancelConsultation, &options_.cancel_consultation},
   }};
   for (const auto& [code, text] : codes) {
     if (text->empty()) continue;
@@ -60,8 +76,9 @@ void CallCodes::on_call_digit(const std::string& call_id, MediaSide side, char d
   if (s.state == State::kNumber) {
     if (digit == '#') {
       const std::string number = std::move(s.digits);
+      const Code code = s.code;
       forget(key);
-      if (!number.empty()) act(key, Code::kBlindTransfer, number);
+      if (!number.empty()) act(key, code, number);
       return;
     }
     if (digit < '0' || digit > '9') {  // '*' and A-D: not a number, give up
@@ -107,14 +124,7 @@ void CallCodes::act(const Key& key, Code code, const std::string& number) {
     case Code::kNone:
       return;
     case Code::kBlindTransfer:
-      if (number.empty()) {
-        // The code is complete; the number follows.
-        SideState& s = sides_[key];
-        s.state = State::kNumber;
-        s.digits.clear();
-        arm(key, s);
-        return;
-      }
+      if (number.empty()) return expect_number(key, code);
       if (auto st = actions_.transfer(call_id, core::other(side), number); !st.ok()) {
         logger->info("call {}: side {} transfer to {} refused: {}", call_id, core::to_string(side),
                      number, st.error().message);
@@ -151,7 +161,47 @@ void CallCodes::act(const Key& key, Code code, const std::string& number) {
       }
       return;
     }
+    case Code::kThreeWay:
+      if (actions_.is_consultation(call_id)) {
+        if (auto st = actions_.merge_three_way(call_id); !st.ok()) {
+          logger->info("call {}: three-way refused: {}", call_id, st.error().message);
+        } else {
+          logger->info("call {}: side {} makes it a three-way call", call_id,
+                       core::to_string(side));
+        }
+        return;
+      }
+      [[fallthrough]];
+    case Code::kAttendedTransfer: {
+      if (number.empty()) return expect_number(key, code);
+      const bool three_way = code == Code::kThreeWay;
+      if (auto st = actions_.consult(call_id, side, number, three_way); !st.ok()) {
+        logger->info("call {}: side {} consultation of {} refused: {}", call_id,
+                     core::to_string(side), number, st.error().message);
+      } else {
+        logger->info("call {}: side {} consults {}{}", call_id, core::to_string(side), number,
+                     three_way ? " for a three-way call" : "");
+      }
+      return;
+    }
+    case Code::kCancelConsultation:
+      if (auto st = actions_.cancel_consultation(call_id); !st.ok()) {
+        logger->info("call {}: cancel refused: {}", call_id, st.error().message);
+      } else {
+        logger->info("call {}: side {} goes back to the held party", call_id,
+                     core::to_string(side));
+      }
+      return;
   }
+}
+
+void CallCodes::expect_number(const Key& key, Code code) {
+  // The code is complete; the number follows.
+  SideState& s = sides_[key];
+  s.state = State::kNumber;
+  s.code = code;
+  s.digits.clear();
+  arm(key, s);
 }
 
 void CallCodes::arm(const Key& key, SideState& s) {
@@ -165,8 +215,9 @@ void CallCodes::on_timeout(const Key& key) {
   it->second.timer = 0;
   const bool dial = it->second.state == State::kNumber && !it->second.digits.empty();
   const std::string number = std::move(it->second.digits);
+  const Code code = it->second.code;
   sides_.erase(it);
-  if (dial) act(key, Code::kBlindTransfer, number);
+  if (dial) act(key, code, number);
 }
 
 void CallCodes::forget(const Key& key) {

@@ -6,15 +6,16 @@
 //     ▲    (anything else: ignored)     │ wrong digit: idle, the digit is
 //     │                                 │ tried again as a first digit
 //     │                                 │ pause: idle
-//     │          blind transfer code ──▶ number ──'#' or pause──▶ transfer
+//     │  blind/attended/3-way code ──▶ number ──'#' or pause──▶ act
 //     └──────────────────────────────────────────────────────────────┘
 //
 // Actions go through the B2BUA's public methods (CallCodeActions):
 // blind transfer of the OTHER party (the sender is the transferrer and
 // leaves), park of the other party (a blind transfer to the park
-// extension), record toggle. Attended transfer ("*2") is not done: it needs
-// a consultation call the B2BUA does not model for DTMF. The digits of a
-// code still reach the other party (they are not removed from the relay).
+// extension), record toggle, attended transfer (a consultation call, see
+// B2bua::consult), three-way calling (the consultation merged into an
+// ad-hoc conference) and the consultation's cancel. The digits of a code
+// still reach the other party (they are not removed from the relay).
 // Core thread only.
 #pragma once
 
@@ -41,6 +42,11 @@ class CallCodeActions {
                           const std::string& target) = 0;
   virtual Result<std::string> start_recording(const std::string& call_id) = 0;
   virtual Status stop_recording(const std::string& call_id) = 0;
+  virtual Status consult(const std::string& call_id, core::MediaSide transferrer,
+                         const std::string& target, bool three_way) = 0;
+  virtual Status merge_three_way(const std::string& call_id) = 0;
+  virtual Status cancel_consultation(const std::string& call_id) = 0;
+  virtual bool is_consultation(const std::string& call_id) = 0;
 };
 
 class B2buaCallActions final : public CallCodeActions {
@@ -50,6 +56,11 @@ class B2buaCallActions final : public CallCodeActions {
                   const std::string& target) override;
   Result<std::string> start_recording(const std::string& call_id) override;
   Status stop_recording(const std::string& call_id) override;
+  Status consult(const std::string& call_id, core::MediaSide transferrer, const std::string& target,
+                 bool three_way) override;
+  Status merge_three_way(const std::string& call_id) override;
+  Status cancel_consultation(const std::string& call_id) override;
+  bool is_consultation(const std::string& call_id) override;
 
  private:
   core::B2bua& b2bua_;
@@ -74,11 +85,20 @@ class CallCodes final : public core::CallDigitListener {
   std::size_t pending() const { return sides_.size(); }
 
  private:
-  enum class Code { kNone, kBlindTransfer, kPark, kRecordToggle };
+  enum class Code {
+    kNone,
+    kBlindTransfer,
+    kPark,
+    kRecordToggle,
+    kAttendedTransfer,
+    kThreeWay,
+    kCancelConsultation
+  };
   enum class State { kPrefix, kNumber };
   struct SideState {
     State state = State::kPrefix;
-    std::string digits;  // the code so far (kPrefix) or the number (kNumber)
+    std::string digits;       // the code so far (kPrefix) or the number (kNumber)
+    Code code = Code::kNone;  // kNumber: the code the number is for
     TimerId timer = 0;
   };
   using Key = std::pair<std::string, core::MediaSide>;
@@ -88,6 +108,7 @@ class CallCodes final : public core::CallDigitListener {
   /// A first digit (idle side, or one that a wrong digit sent back).
   void start(const Key& key, char digit);
   void act(const Key& key, Code code, const std::string& number);
+  void expect_number(const Key& key, Code code);
   void arm(const Key& key, SideState& s);
   void on_timeout(const Key& key);
   void forget(const Key& key);

@@ -4,11 +4,11 @@
 // room with its DTMF commands). Publishes joined/left for the event stream.
 // Core thread only; the service must outlive its applications.
 //
-// Three-way calling (not built yet: it needs DTMF on relayed calls) uses
-// the same rooms: create_adhoc_room() names an unlisted, open room and
-// party_app(room) is the application that puts a call into it at once (no
-// PIN, no prompt), so a feature code can move each leg of an active call
-// into one mixer.
+// Three-way calling (the B2BUA's merge_three_way, by feature code) uses
+// the same rooms through core::ConferenceBridge: create_adhoc_room() names
+// an unlisted, open room and party_app(room) is the application that puts a
+// call into it at once (no PIN, no prompt); each of the three phones gets
+// a call of its own with that application.
 #pragma once
 
 #include <functional>
@@ -17,6 +17,7 @@
 #include <string>
 
 #include "core/call/call_app.hpp"
+#include "core/call/conference_bridge.hpp"
 #include "features/conference/options.hpp"
 #include "features/conference/room.hpp"
 
@@ -39,12 +40,12 @@ struct JoinOutcome {
   bool recording = false;  ///< the room is being recorded
 };
 
-class ConferenceService {
+class ConferenceService final : public core::ConferenceBridge {
  public:
   using EventHandler = std::function<void(const ConferenceEvent&)>;
 
   ConferenceService(ConferenceOptions options, RoomMediaFactory& media);
-  ~ConferenceService();
+  ~ConferenceService() override;
   ConferenceService(const ConferenceService&) = delete;
   ConferenceService& operator=(const ConferenceService&) = delete;
 
@@ -55,7 +56,8 @@ class ConferenceService {
   /// no PIN; it exists from its first party to its last.
   std::string create_adhoc_room();
   /// The application that puts a call into `room` without PIN or prompt.
-  core::CallAppPtr party_app(const std::string& room);
+  core::CallAppPtr party_app(const std::string& room) override;
+  std::string create_room() override { return create_adhoc_room(); }
 
   void on_event(EventHandler handler) { event_handler_ = std::move(handler); }
   /// New options (SIGHUP); rooms in use keep running.

@@ -36,6 +36,23 @@ struct FakeActions final : CallCodeActions {
     log.push_back("stop " + call_id);
     return Status::Ok();
   }
+  std::string consultation;  // the call that is one
+  Status consult(const std::string& call_id, MediaSide transferrer, const std::string& target,
+                 bool three_way) override {
+    log.push_back(std::string(three_way ? "three-way " : "consult ") + call_id + " by " +
+                  core::to_string(transferrer) + " to " + target);
+    return Status::Ok();
+  }
+  Status merge_three_way(const std::string& call_id) override {
+    log.push_back("merge " + call_id);
+    return Status::Ok();
+  }
+  Status cancel_consultation(const std::string& call_id) override {
+    if (call_id != consultation) return make_error(ErrorCode::kNotFound, "no consultation");
+    log.push_back("cancel " + call_id);
+    return Status::Ok();
+  }
+  bool is_consultation(const std::string& call_id) override { return call_id == consultation; }
 };
 
 struct CallCodesTest : ::testing::Test {
@@ -160,6 +177,37 @@ TEST_F(CallCodesTest, DisabledIgnoresEverything) {
   dial("##1003#*1*70");
   EXPECT_TRUE(actions.log.empty());
   EXPECT_EQ(codes.pending(), 0u);
+}
+
+}  // namespace
+}  // namespace switchboard::features::callcodes
+
+namespace switchboard::features::callcodes {
+namespace {
+
+TEST_F(CallCodesTest, AttendedTransferConsultsTheNumberForTheSender) {
+  dial("*21003#");
+  EXPECT_EQ(actions.log, Log{"consult c1 by B to 1003"});
+  dial("*2", MediaSide::kA, "c2");
+  dial("1004", MediaSide::kA, "c2");
+  timers.advance(seconds(3));  // the number ends with a pause too
+  EXPECT_EQ(actions.log, (Log{"consult c1 by B to 1003", "consult c2 by A to 1004"}));
+  EXPECT_EQ(codes.pending(), 0u);
+}
+
+TEST_F(CallCodesTest, ThreeWayDialsOutInACallAndMergesInAConsultation) {
+  dial("*31003#");
+  actions.consultation = "y1";
+  dial("*3", MediaSide::kA, "y1");  // no number: the consultation is merged at once
+  EXPECT_EQ(actions.log, (Log{"three-way c1 by B to 1003", "merge y1"}));
+  EXPECT_EQ(codes.pending(), 0u);
+}
+
+TEST_F(CallCodesTest, CancelGoesBackOnlyFromAConsultation) {
+  dial("*0");  // an ordinary call: refused, nothing else happens
+  actions.consultation = "y1";
+  dial("*0", MediaSide::kA, "y1");
+  EXPECT_EQ(actions.log, Log{"cancel y1"});
 }
 
 }  // namespace
