@@ -55,7 +55,7 @@ def test_rfc4733_blind_transfer_code_moves_the_other_party(switchboard_factory, 
         c.stop()
     log = pbx.proc.output()
     assert "side B transfers the other party to 1003" in log, log[-3000:]
-    assert "transferred by api to 1003" in log, log[-3000:]
+    assert "transferred by 1002 to 1003 (blind)" in log, log[-3000:]  # the sender, not "api"
     heard_a = [(f, n) for f, n in heard(workdir, "1001") if f and n >= 3]
     # The caller heard 1002, then 1003 for ≥ 2 s.
     assert [f for f, _ in heard_a][:2] == [500, 1500], (heard_a, log[-2000:])
