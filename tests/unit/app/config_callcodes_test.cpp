@@ -41,13 +41,18 @@ TEST(CallCodesConfig, OffWithoutTheBlockDefaultsWithIt) {
   EXPECT_EQ(c.blind_transfer, "##");
   EXPECT_EQ(c.park, "*70");
   EXPECT_EQ(c.record_toggle, "*1");
+  EXPECT_EQ(c.attended_transfer, "*2");
+  EXPECT_EQ(c.three_way, "*3");
+  EXPECT_EQ(c.cancel_consultation, "*0");
   EXPECT_EQ(c.inter_digit_timeout, 3);
 }
 
 TEST(CallCodesConfig, CodesCanBeChanged) {
   auto r = load_string(std::string(kBase) +
                            "features:\n  call_codes:\n    blind_transfer: '*9'\n"
-                           "    park: '#5'\n    record_toggle: '**'\n    inter_digit_timeout: 5\n",
+                           "    park: '#5'\n    record_toggle: '**'\n    inter_digit_timeout: 5\n"
+                           "    attended_transfer: '#2'\n    three_way: '#3'\n"
+                           "    cancel_consultation: '#0'\n",
                        "c.yml", no_env());
   ASSERT_TRUE(r.ok()) << all_messages(r);
   const auto& c = r.config->features.call_codes;
@@ -55,6 +60,9 @@ TEST(CallCodesConfig, CodesCanBeChanged) {
   EXPECT_EQ(c.blind_transfer, "*9");
   EXPECT_EQ(c.park, "#5");
   EXPECT_EQ(c.record_toggle, "**");
+  EXPECT_EQ(c.attended_transfer, "#2");
+  EXPECT_EQ(c.three_way, "#3");
+  EXPECT_EQ(c.cancel_consultation, "#0");
   EXPECT_EQ(c.inter_digit_timeout, 5);
 }
 
@@ -77,6 +85,11 @@ TEST(CallCodesConfig, BadCodesAreNamedWithTheirPlace) {
   ASSERT_FALSE(same.ok());
   EXPECT_THAT(all_messages(same), HasSubstr("c.yml:8:11: features.call_codes.park"));
   EXPECT_THAT(all_messages(same), Not(HasSubstr("call_codes.blind_transfer")));
+  // The new codes are checked against the others too: *21 starts with *2.
+  auto clash = load_string(std::string(kBase) + "features:\n  call_codes:\n    park: '*21'\n",
+                           "c.yml", no_env());
+  ASSERT_FALSE(clash.ok());
+  EXPECT_THAT(all_messages(clash), HasSubstr("park begins with attended_transfer \"*2\""));
 }
 
 }  // namespace
