@@ -3,7 +3,8 @@ SIPp (Debian's sipp 3.6.1, UDP, MD5 digest) against the real binary.
 
 One SIPp scenario holds one dialog, so the party that needs two dialogs is
 two SIPp instances: the first one's scenario (tests/sipp/call_uac_log_dialog.xml)
-places a call with a Call-ID and From tag the test chose (-key), takes the
+places a call with a From tag the test chose (-key ftag) and a Call-ID it
+shaped (-cid_str: SIPp matches messages to calls by its own Call-ID), takes the
 PBX's To tag from the 200 with <ereg> and writes the three with <log>
 (-trace_logs); the test reads that line and only then starts the second SIPp
 with them as -key values. The parties whose audio is checked are baresip
@@ -16,12 +17,13 @@ test_sipp_invite_with_replaces_takes_over_the_call:
   sends INVITE with "Replaces: <call-id>;to-tag=<PBX's tag>;from-tag=<SIPp
   1001's tag>" (RFC 3891: the tags as seen by the PBX, which receives it) and
   an SDP offer, expects 200 with SDP and ACKs, streams 1500 Hz for 6 s,
-  then hangs up. Checked: both SIPp scenarios complete (exit 0) — SIPp 1001 got the
-  PBX's BYE, SIPp 1003 its 200 + its BYE's 200; baresip 1002 never hung up
+  then hangs up. Checked: both SIPp scenarios complete (exit 0) — SIPp 1001
+  got the PBX's BYE, SIPp 1003 its 200 + its BYE's 200; baresip 1002 never hung up
   before SIPp 1003's BYE and then closed; its recording holds 1000 Hz then
-  1500 Hz (≥ 1.6 s) and never 1000 Hz after 1500 Hz; one CDR row
-  1001 → 1002 whose caller side is now 1003, with the transfer chain entry
-  kind "replaces" by 1003 from 1001 to 1003.
+  1500 Hz (≥ 1.6 s) and never 1000 Hz after 1500 Hz; the PBX logs
+  "1003 replaces 1001"; one CDR row, 1003 → 1002 (1003 took the caller's
+  place), with the transfer chain entry kind "replaces" by 1003 from 1001
+  to 1003.
 
 test_sipp_refer_with_replaces_attended_transfer:
   The transferrer 1002 is two SIPp instances. X2 calls baresip 1003 and logs
@@ -33,8 +35,10 @@ test_sipp_refer_with_replaces_attended_transfer:
   Checked: both SIPp scenarios exit 0 (so X1 and X2 each got a BYE), the
   two baresip phones stay up and hear each other (1001: 500 Hz then 1500 Hz;
   1003: 500 Hz then 1000 Hz, each ≥ 1.6 s, no transferrer tone afterwards),
-  a hang-up by 1001 reaches 1003, and the CDR of the joined call carries a
-  transfer chain entry kind "attended" by 1002.
+  the PBX lists one call 1003 → 1001, a hang-up by 1001 reaches 1003, the
+  CDR of the joined call carries the transfer chain entry kind "attended" by
+  1002 from 1002 to 1003, and X2's call has its own CDR row ended by the
+  transfer.
 """
 import json
 import re
@@ -161,6 +165,77 @@ def test_sipp_invite_with_replaces_takes_over_the_call(switchboard_factory, work
     heard = blocks(recording(workdir, "1002"))
     print("1002 heard", dominant_runs(heard))
     assert tones_of(heard)[:2] == [TONE["1001"], TONE["1003"]], dominant_runs(heard)
+    # The relay passes SSRC/sequence/timestamps through, so 1002's phone sees
+    # a new stream without any SIP; baresip 1.0 records only about half of
+    # SIPp 1003's 6 s (≈ 3 s, though the CDR counts every packet): ≥ 1.6 s.
     assert total(heard, TONE["1003"]) >= 8, dominant_runs(heard)
     last_x = max(i for i, f in enumerate(heard) if f == TONE["1001"])
     assert last_x < heard.index(TONE["1003"]), dominant_runs(heard)
+
+
+def test_sipp_refer_with_replaces_attended_transfer(switchboard_factory, workdir):
+    pbx = start_pbx(switchboard_factory, MD5)
+    a = phone(workdir, pbx, "1001", tone(workdir / "a.wav", [(40.0, TONE["1001"])]))
+    c = phone(workdir, pbx, "1003", tone(workdir / "c.wav", [(40.0, TONE["1003"])]))
+    try:
+        assert wait_until(lambda: _registrations(pbx) == 2, 15), pbx.get("/api/v1/registrations")
+        # X2 (1002) calls 1003: the consultation call, whose dialog X1 names.
+        keys2, cid_str, cid2 = _dialog_keys("x2")
+        x2 = SippRun(pbx, workdir, "x2", "call_uac_log_dialog", "1002", "1003", TONE["1002"],
+                     keys2, extra=cid_str)
+        call_id, from_tag, to_tag = x2.dialog()
+        assert (call_id, from_tag) == (cid2, keys2["ftag"]), x2.output()
+        assert c.wait_event("CALL_ESTABLISHED", 10), c.proc.output()[-3000:]
+
+        # X1 (1002 too) calls 1001, and after 3 s REFERs 1001 to 1003 with
+        # Replaces naming X2's dialog as the PBX sees it.
+        x1 = SippRun(pbx, workdir, "x1", "call_uac_refer_replaces", "1002", "1001",
+                     TONE["1002"], {"target": "1003", "rcid": call_id, "rtotag": to_tag,
+                                    "rftag": from_tag}, delay_ms=3000)
+        assert a.wait_event("CALL_ESTABLISHED", 10), a.proc.output()[-3000:]
+        # X1: 202, NOTIFY 100 Trying, NOTIFY 200 OK (terminated), BYE — all
+        # checked by its scenario, which exits 0 only after answering the BYE.
+        assert x1.wait(15) == 0, x1.output()
+        msgs = x1.messages()
+        assert re.search(r"^SIP/2.0 202 ", msgs, re.M), x1.output()
+        assert re.search(r"^BYE sip:", msgs, re.M), x1.output()
+        # X2's dialog was replaced: the PBX hung it up.
+        assert x2.wait(5) == 0, x2.output()
+        assert re.search(r"^BYE sip:", x2.messages(), re.M), x2.output()
+        calls = pbx.get("/api/v1/calls")[1]["calls"]
+        assert [(x["caller"], x["callee"], x["state"]) for x in calls] == [
+            ("1003", "1001", "answered")], calls
+
+        time.sleep(4.0)  # the two far parties talk
+        assert not a.wait_event("CALL_CLOSED", 0.3), a.events
+        assert not c.wait_event("CALL_CLOSED", 0.3), c.events
+        a.command("hangup")
+        assert c.wait_event("CALL_CLOSED", 10), c.proc.output()[-3000:]
+        assert a.wait_event("CALL_CLOSED", 10), a.proc.output()[-3000:]
+        assert wait_until(lambda: pbx.get("/api/v1/calls")[1]["calls"] == [], 5), \
+            pbx.get("/api/v1/calls")
+    finally:
+        a.stop()
+        c.stop()
+
+    log = pbx.proc.output()
+    assert re.search(r"1003 replaced 1002 \(attended\)", log), log[-4000:]
+    rows = cdr_rows(pbx, want=2)
+    joined = [r for r in rows if r["hangup_cause"] != "attended transfer"]
+    consult = [r for r in rows if r["hangup_cause"] == "attended transfer"]
+    assert len(joined) == 1 and len(consult) == 1, rows
+    j = joined[0]
+    assert (j["caller"], j["callee"], j["disposition"]) == ("1003", "1001", "ANSWERED"), j
+    assert _transfers(j) == [("attended", "1002", "1002", "1003")], j
+    assert (consult[0]["caller"], consult[0]["callee"], consult[0]["call_id"]) == (
+        "1002", "1003", call_id), consult
+
+    for ext, far in (("1001", "1003"), ("1003", "1001")):
+        heard = blocks(recording(workdir, ext))
+        print(ext, "heard", dominant_runs(heard))
+        # First the transferrer's 500 Hz, then the other far party's tone.
+        assert tones_of(heard)[:2] == [TONE["1002"], TONE[far]], (ext, dominant_runs(heard))
+        assert total(heard, TONE[far]) >= 8, (ext, dominant_runs(heard))
+        last_x = max(i for i, f in enumerate(heard) if f == TONE["1002"])
+        assert last_x < heard.index(TONE[far]), (ext, dominant_runs(heard))
+        assert TONE[ext] not in tones_of(heard), (ext, dominant_runs(heard))
