@@ -15,7 +15,8 @@ phones that record what they hear; every party plays its own tone:
 test_sipp_invite_with_replaces_takes_over_the_call:
   SIPp 1001 calls baresip 1002; SIPp 1003 (tests/sipp/call_uac_replaces.xml)
   sends INVITE with "Replaces: <call-id>;to-tag=<PBX's tag>;from-tag=<SIPp
-  1001's tag>" (RFC 3891: the tags as seen by the PBX, which receives it) and
+  1001's tag>" (RFC 3891: the tags as seen by the PBX, which receives it;
+  a second case swaps them, which the PBX's find_replaced also accepts) and
   an SDP offer, expects 200 with SDP and ACKs, streams 1500 Hz for 6 s,
   then hangs up. Checked: both SIPp scenarios complete (exit 0) — SIPp 1001
   got the PBX's BYE, SIPp 1003 its 200 + its BYE's 200; baresip 1002 never hung up
@@ -60,6 +61,15 @@ MD5 = ("security:\n  digest_algorithms: [MD5]\n"
        "features:\n  voicemail: false\n  music_on_hold: false\n")
 TONE = {"1001": 1000, "1002": 500, "1003": 1500}
 DIALOG_RE = re.compile(r"dialog call-id=(\S+) from-tag=(\S+) to-tag=(\S+)")
+_runs: list["SippRun"] = []
+
+
+@pytest.fixture(autouse=True)
+def _stop_sipp():
+    """Every SIPp started by a test is stopped when it ends, pass or fail."""
+    yield
+    while _runs:
+        _runs.pop().stop()
 
 
 class SippRun(Proc):
@@ -83,6 +93,7 @@ class SippRun(Proc):
                                 "-trace_logs", "-log_file", str(self.logfile)] + (extra or []))
         super().__init__(f"sipp-{name}", argv, self.dir / "sipp.log", cwd=self.dir)
         _procs_for_report.append(self)
+        _runs.append(self)
 
     def output(self) -> str:
         extra = ""
@@ -101,9 +112,8 @@ class SippRun(Proc):
                 return DIALOG_RE.search(self.logfile.read_text(errors="replace"))
             except OSError:
                 return None
-        m = wait_until(lambda: found() or not self.alive() and found(), timeout)
-        if not m:
-            m = found()
+        wait_until(lambda: found() or not self.alive(), timeout)
+        m = found()
         assert m, self.output()
         return m.group(1), m.group(2), m.group(3)
 
@@ -123,7 +133,9 @@ def _dialog_keys(prefix: str) -> tuple[dict, list[str], str]:
     return {"ftag": f"{prefix}t{uuid.uuid4().hex[:8]}"}, ["-cid_str", f"{cid}-%u"], f"{cid}-1"
 
 
-def test_sipp_invite_with_replaces_takes_over_the_call(switchboard_factory, workdir):
+@pytest.mark.parametrize("tag_order", ["rfc3891", "swapped"])
+def test_sipp_invite_with_replaces_takes_over_the_call(switchboard_factory, workdir,
+                                                        tag_order):
     pbx = start_pbx(switchboard_factory, MD5)
     b = phone(workdir, pbx, "1002", tone(workdir / "b.wav", [(30.0, TONE["1002"])]))
     try:
@@ -137,9 +149,13 @@ def test_sipp_invite_with_replaces_takes_over_the_call(switchboard_factory, work
         assert b.wait_event("CALL_ESTABLISHED", 10), b.proc.output()[-3000:]
         time.sleep(2.5)  # 1002 hears SIPp 1001's 1 kHz
 
-        # Replaces as the PBX (its recipient) sees the dialog: to-tag is its own.
+        # Replaces as the PBX (its recipient) sees the dialog: to-tag is its
+        # own (RFC 3891 §3); the PBX also accepts the tags the other way round.
+        tags = {"rtotag": to_tag, "rftag": from_tag}
+        if tag_order == "swapped":
+            tags = {"rtotag": from_tag, "rftag": to_tag}
         s2 = SippRun(pbx, workdir, "s2", "call_uac_replaces", "1003", "1002", TONE["1003"],
-                     {"rcid": call_id, "rtotag": to_tag, "rftag": from_tag}, delay_ms=6000)
+                     {"rcid": call_id, **tags}, delay_ms=6000)
         # The replaced SIPp gets the PBX's BYE (its scenario ends with it).
         assert s1.wait(10) == 0, s1.output()
         assert f"Call-ID: {call_id}" in s1.messages()
@@ -198,6 +214,15 @@ def test_sipp_refer_with_replaces_attended_transfer(switchboard_factory, workdir
         assert x1.wait(15) == 0, x1.output()
         msgs = x1.messages()
         assert re.search(r"^SIP/2.0 202 ", msgs, re.M), x1.output()
+        # The NOTIFYs X1 received (a retransmission counted once, by CSeq).
+        notifies = list({re.search(r"^CSeq:.*$", n, re.M).group(0): n for n in re.findall(
+            r"^NOTIFY .*?(?=^-{20}|\Z)", msgs, re.M | re.S)}.values())
+        assert len(notifies) == 2, x1.output()
+        assert "SIP/2.0 100 Trying" in notifies[0], notifies
+        assert "SIP/2.0 200 OK" in notifies[1], notifies
+        assert re.search(r"^Subscription-State: *terminated", notifies[1], re.M), notifies
+        # The BYE came after the final NOTIFY.
+        assert msgs.index(notifies[1]) < msgs.rindex("\nBYE sip:"), x1.output()
         assert re.search(r"^BYE sip:", msgs, re.M), x1.output()
         # X2's dialog was replaced: the PBX hung it up.
         assert x2.wait(5) == 0, x2.output()
