@@ -199,6 +199,7 @@ void ApiService::add_routes() {
   add_call_control_routes();
   add_recording_routes();
   add_transfer_routes();
+  add_consult_routes();
   add_lockout_routes();
   add_extension_routes();
   add_report_routes();

@@ -90,6 +90,7 @@ class ApiService {
   void add_call_control_routes();
   void add_recording_routes();
   void add_transfer_routes();
+  void add_consult_routes();  // handlers_consult.cpp
   void add_lockout_routes();
   void add_extension_routes();
   void add_report_routes();

@@ -53,6 +53,16 @@ class CoreAccess {
   virtual Status transfer(const std::string& call_id, const std::string& party,
                           const std::string& target,
                           const std::optional<std::string>& extension) = 0;
+  /// Attended transfer and three-way calling: `action` "start": `party`
+  /// ("caller"/"callee") waits on hold while the other party consults
+  /// `target`; "complete": the consulting party is released and the target
+  /// takes its place; "cancel": the consulting party goes back; "merge": all
+  /// three into a conference. `call_id`: the held call (for the others also
+  /// the consultation). Scoping and errors as transfer(); kNotFound also
+  /// when there is no consultation.
+  virtual Status consultation(const std::string& call_id, const std::string& action,
+                              const std::string& party, const std::string& target,
+                              const std::optional<std::string>& extension) = 0;
   /// Parks `party` of an answered call: a blind transfer to the park
   /// extension; returns that extension (the slot follows in call.parked).
   /// kUnavailable as well when parking is off.

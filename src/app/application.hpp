@@ -131,6 +131,9 @@ class Application : public api::CoreAccess {
                   const std::optional<std::string>& extension) override;
   Result<std::string> park(const std::string& call_id, const std::string& party,
                            const std::optional<std::string>& extension) override;
+  Status consultation(const std::string& call_id, const std::string& action,
+                      const std::string& party, const std::string& target,
+                      const std::optional<std::string>& extension) override;
   Result<std::string> start_recording(const std::string& call_id,
                                       const std::optional<std::string>& extension) override;
   Status stop_recording(const std::string& call_id,

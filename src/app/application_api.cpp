@@ -175,6 +175,24 @@ Status Application::transfer(const std::string& call_id, const std::string& part
                           target);
 }
 
+Status Application::consultation(const std::string& call_id, const std::string& action,
+                                 const std::string& party, const std::string& target,
+                                 const std::optional<std::string>& extension) {
+  if (!b2bua_) return make_error(ErrorCode::kUnavailable, "calls are not running");
+  if (!call_visible(call_id, extension)) {
+    return make_error(ErrorCode::kNotFound, "no active call " + call_id);
+  }
+  if (action == "start") {
+    // `party` waits; the other one consults.
+    const auto consults = party == "callee" ? core::MediaSide::kA : core::MediaSide::kB;
+    return b2bua_->consult(call_id, consults, target);
+  }
+  if (action == "complete") return b2bua_->complete_consultation(call_id);
+  if (action == "cancel") return b2bua_->cancel_consultation(call_id);
+  if (action == "merge") return b2bua_->merge_three_way(call_id);
+  return make_error(ErrorCode::kInvalidArgument, "unknown consultation action " + action);
+}
+
 nlohmann::json Application::config() {
   const auto& c = *config_;
   nlohmann::json exts = nlohmann::json::array();

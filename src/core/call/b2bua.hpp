@@ -355,6 +355,9 @@ class B2bua {
                  bool three_way = false);
   /// `call_id`: the consultation call (or the held call).
   Status cancel_consultation(std::string_view call_id);
+  /// As if the transferrer hung up (the API): it is released (BYE) and the
+  /// target takes its place. `call_id` as cancel_consultation().
+  Status complete_consultation(std::string_view call_id);
   /// The consultation's three parties into one ad-hoc room (once the
   /// target answers, if it is still ringing).
   Status merge_three_way(std::string_view call_id);

@@ -249,6 +249,22 @@ Status B2bua::cancel_consultation(std::string_view call_id) {
   return {};
 }
 
+Status B2bua::complete_consultation(std::string_view call_id) {
+  Call* c = find_by_call_id(call_id);
+  if (c && c->held_for) c = find(c->held_for->with);
+  if (!c || !c->consulting) {
+    return make_error(ErrorCode::kNotFound, fmt::format("no consultation {}", call_id));
+  }
+  if (c->moving) return make_error(ErrorCode::kFailedPrecondition, "the call is being changed");
+  log::get("call")->info("call {}: {} is released, the transfer completes", c->record.call_id,
+                         c->record.caller);
+  send_bye(*c, MediaSide::kA);
+  by_dialog_.erase(dialog_key(leg_call_id(*c, MediaSide::kA), c->a.local_tag()));
+  c->a.on(LegEvent::kEnd);
+  consult_complete(*c);
+  return {};
+}
+
 bool B2bua::is_consultation(std::string_view call_id) {
   Call* c = find_by_call_id(call_id);
   return c && c->consulting;

@@ -46,6 +46,10 @@ class NoCore : public CoreAccess {
                            const std::optional<std::string>&) override {
     return make_error(ErrorCode::kUnavailable, "no core");
   }
+  Status consultation(const std::string&, const std::string&, const std::string&,
+                      const std::string&, const std::optional<std::string>&) override {
+    return make_error(ErrorCode::kUnavailable, "no core");
+  }
   nlohmann::json config() override { return {}; }
   std::vector<MetricSample> metrics() override { return {}; }
   void extensions_changed() override {}

@@ -1,4 +1,5 @@
-// POST /api/v1/calls/{id}/transfer and /park (issue 9) through the real
+// POST /api/v1/calls/{id}/transfer, /park and /consult[/complete|cancel|
+// merge] (issue 9) through the real
 // route table with a fake core: the body's validation, the defaults, the
 // user's scope handed to the core, and the core's errors as HTTP statuses.
 #include <gtest/gtest.h>
@@ -45,6 +46,12 @@ class TransferCore : public CoreAccess {
     asked.push_back({"park", call_id, party, "", extension});
     if (!result.ok()) return result.error();
     return std::string("70");
+  }
+  Status consultation(const std::string& call_id, const std::string& action,
+                      const std::string& party, const std::string& target,
+                      const std::optional<std::string>& extension) override {
+    asked.push_back({"consult " + action, call_id, party, target, extension});
+    return result;
   }
   nlohmann::json config() override { return {}; }
   std::vector<MetricSample> metrics() override { return {}; }
@@ -94,8 +101,12 @@ class TransferRoutes : public testing::Test {
   /// Validates `body` as the dispatcher does, then runs the handler.
   Response post(const char* action, const nlohmann::json& body, Principal who) {
     const RouteSpec& r = route(action);
-    if (!r.body) return json_error(500, "no_body_schema", action);
-    if (auto err = validate(*r.body, body)) return json_error(400, "validation_failed", err->field);
+    if (!r.body && !body.empty()) return json_error(400, "no_body_expected", action);
+    if (r.body) {
+      if (auto err = validate(*r.body, body)) {
+        return json_error(400, "validation_failed", err->field);
+      }
+    }
     ApiRequest req;
     req.principal = std::move(who);
     req.path = {{"call_id", "c1"}};
@@ -165,6 +176,30 @@ TEST_F(TransferRoutes, TheCoresRefusalsAreStatuses) {
       EXPECT_TRUE(j.contains("error") && j.contains("message") && j.contains("details")) << j;
     }
   }
+}
+
+TEST_F(TransferRoutes, AttendedTransferStartsAConsultationThenCompletesCancelsOrMerges) {
+  EXPECT_EQ(post("consult", nlohmann::json::object(), op()).result_int(), 400u);  // no target
+  EXPECT_EQ(post("consult", {{"target", "1003"}, {"party", "x"}}, op()).result_int(), 400u);
+  EXPECT_TRUE(fake_.asked.empty());
+  EXPECT_EQ(post("consult", {{"target", "1003"}}, op()).result_int(), 202u);
+  EXPECT_EQ(post("consult", {{"target", "1004"}, {"party", "callee"}}, user("1002")).result_int(),
+            202u);
+  for (const char* step : {"consult/complete", "consult/cancel", "consult/merge"}) {
+    EXPECT_EQ(post(step, nlohmann::json::object(), user("1001")).result_int(), 202u) << step;
+  }
+  ASSERT_EQ(fake_.asked.size(), 5u);
+  EXPECT_EQ(fake_.asked[0].what, "consult start");
+  EXPECT_EQ(fake_.asked[0].party, "caller");  // the caller waits by default
+  EXPECT_EQ(fake_.asked[0].target, "1003");
+  EXPECT_EQ(fake_.asked[1].party, "callee");
+  EXPECT_EQ(fake_.asked[1].extension, std::optional<std::string>("1002"));
+  EXPECT_EQ(fake_.asked[2].what, "consult complete");
+  EXPECT_EQ(fake_.asked[3].what, "consult cancel");
+  EXPECT_EQ(fake_.asked[4].what, "consult merge");
+  EXPECT_EQ(fake_.asked[4].extension, std::optional<std::string>("1001"));
+  fake_.result = make_error(ErrorCode::kNotFound, "no consultation c1");
+  EXPECT_EQ(post("consult/cancel", nlohmann::json::object(), op()).result_int(), 404u);
 }
 
 }  // namespace

@@ -92,6 +92,20 @@ TEST_F(ConsultTest, TheTransferrerHangingUpConnectsTheHeldPartyToTheTarget) {
   EXPECT_EQ(last.transfers[0].to, "1003");
 }
 
+TEST_F(ConsultTest, TheApiCompletesByReleasingTheTransferrer) {
+  const size_t mark = start_consultation();
+  answer_c();
+  ASSERT_TRUE(b2bua.complete_consultation("call-1").ok());
+  EXPECT_EQ(requests_to(kB, "BYE", mark).size(), 1u);
+  auto reinv = requests_to(kC, "INVITE", mark);
+  ASSERT_EQ(reinv.size(), 2u);
+  EXPECT_EQ(audio_port(reinv[1]), 10006);
+  feed(answer(reinv[1], 200, "c1", sdp_body(kC, 6002), kC), from_ip(kC));
+  EXPECT_EQ(held().configured[MediaSide::kB].remote_rtp, (sdp::RtpAddress{kC, 6002}));
+  EXPECT_TRUE(consultation().closed);
+  EXPECT_FALSE(b2bua.complete_consultation("call-1").ok());
+}
+
 TEST_F(ConsultTest, TheTargetHangingUpBringsTheTransferrerBack) {
   const size_t mark = start_consultation();
   auto c_inv = answer_c();
