@@ -149,6 +149,10 @@ class CallFixture : public ::testing::Test {
     events.subscribe([this](const CallEvent& e) {
       seen.push_back(e.kind);
       last = e.call;
+      if (e.kind == CallEventKind::kBridged) {
+        bridged.push_back(e.call.call_id + " " + e.call.caller + "-" + e.call.callee + " " +
+                          (e.bridge ? e.bridge : "?"));
+      }
     });
   }
 
@@ -300,6 +304,7 @@ class CallFixture : public ::testing::Test {
   B2bua b2bua;
   std::vector<CallEventKind> seen;
   CallRecord last;
+  std::vector<std::string> bridged;  ///< "call-id caller-callee how" of each kBridged
   sip::Message b_invite;
 };
 
