@@ -1,6 +1,7 @@
 // Kernels of the RTP relay's packet path (Google Benchmark): RTP parsing,
 // the relay logic per packet (pass-through, renumbered, PCMU->PCMA
-// transcoded) and RTCP parsing. The end-to-end figures with sockets come from
+// transcoded, with DTMF detection of RFC 4733 events only or also of
+// in-band tones) and RTCP parsing. The end-to-end figures with sockets come from
 // bench/rtp_relay_bench.py.
 #include <benchmark/benchmark.h>
 
@@ -29,7 +30,8 @@ void BM_ParseRtp(benchmark::State& state) {
 }
 BENCHMARK(BM_ParseRtp);
 
-void relay(benchmark::State& state, const char* b_codec, int b_pt) {
+void relay(benchmark::State& state, const char* b_codec, int b_pt,
+           DigitDetection digits = DigitDetection::kOff, bool a_has_events = false) {
   RelayCore core(RelayOptions{});
   auto now = switchboard::TimePoint{} + std::chrono::hours(1);
   SideParams a, b;
@@ -39,8 +41,10 @@ void relay(benchmark::State& state, const char* b_codec, int b_pt) {
   b = a;
   b.remote_rtp_port = 6000;
   b.codecs = {{b_pt, b_codec, 8000, 1}};
+  if (a_has_events) a.telephone_event = PayloadFormat{101, "telephone-event", 8000, 1};
   core.configure(Side::kA, a, now);
   core.configure(Side::kB, b, now);
+  core.set_digit_detection(digits);
   Endpoint src(boost::asio::ip::make_address("127.0.0.1"), 4000);
   auto p = pcmu_packet();
   std::uint16_t seq = 0;
@@ -62,9 +66,25 @@ void BM_RelayRenumber(benchmark::State& state) {
 void BM_RelayTranscodePcmuToPcma(benchmark::State& state) {
   relay(state, "PCMA", 8);
 }
+// DTMF detection on (issue 9 §4, call.dtmf): audio from a side that
+// negotiated telephone-event (its packets are only compared with the
+// event's payload type), and from one that did not, with and without the
+// in-band detector.
+void BM_RelayPassDigitsEventsSideWithEvents(benchmark::State& state) {
+  relay(state, "PCMU", 0, DigitDetection::kEvents, true);
+}
+void BM_RelayPassDigitsEventsSideWithoutEvents(benchmark::State& state) {
+  relay(state, "PCMU", 0, DigitDetection::kEvents, false);
+}
+void BM_RelayPassDigitsTonesSideWithoutEvents(benchmark::State& state) {
+  relay(state, "PCMU", 0, DigitDetection::kEventsAndTones, false);
+}
 BENCHMARK(BM_RelayPass);
 BENCHMARK(BM_RelayRenumber);
 BENCHMARK(BM_RelayTranscodePcmuToPcma);
+BENCHMARK(BM_RelayPassDigitsEventsSideWithEvents);
+BENCHMARK(BM_RelayPassDigitsEventsSideWithoutEvents);
+BENCHMARK(BM_RelayPassDigitsTonesSideWithoutEvents);
 
 void BM_ParseRtcpSrSdes(benchmark::State& state) {
   SenderReport sr;

@@ -2,10 +2,13 @@
 transfer (baresip's REFER) to the park extension 70; the caller hears the
 slot announced, then music on hold (a 1500 Hz file); the slot shows in
 GET /api/v1/parked and on the event stream; 1003 dials the slot and the two
-hear each other. Unretrieved, a parked call rings its parker back."""
+hear each other (call.bridged: the first answer and the retrieval, nothing
+for the park or the slot's application). Unretrieved, a parked call rings its
+parker back."""
 import time
 
 from calls_helpers import start_pbx, wait_until
+from test_api_events_calls import nothing_more, subscribe
 from test_calls_audio import phone, tone
 from test_hold_moh import dominant, runs
 
@@ -43,6 +46,7 @@ def park_1001(pbx, a, b):
 
 def test_park_by_transfer_and_retrieve_by_dialing_the_slot(switchboard_factory, workdir):
     pbx = parking_pbx(switchboard_factory, workdir)
+    ws = subscribe(pbx, types=["call.bridged"])
     a = phone(workdir, pbx, "1001", tone(workdir / "a.wav", [(20.0, 1000)]))
     b = phone(workdir, pbx, "1002", tone(workdir / "b.wav", [(20.0, 500)]))
     c = phone(workdir, pbx, "1003", tone(workdir / "c.wav", [(20.0, 2000)]))
@@ -75,6 +79,11 @@ def test_park_by_transfer_and_retrieve_by_dialing_the_slot(switchboard_factory, 
     tones_c = heard(workdir, "1003")
     assert [f for f, _ in tones_c] == [1000], tones_c
     assert tones_c[0][1] >= 8, tones_c
+    bridged = [ws.recv_json()["data"] for _ in range(2)]
+    assert [(e["reason"], e["caller"], e["callee"]) for e in bridged] == [
+        ("answer", "1001", "1002"), ("retrieved", "1003", "1001")], bridged
+    assert nothing_more(ws), "parking and the slot's application bridge nobody"
+    ws.close()
 
 
 def test_an_unretrieved_call_rings_its_parker_back(switchboard_factory, workdir):

@@ -484,6 +484,7 @@ void B2bua::on_redirect_answered(Call& c, size_t fork, sip::Dialog& dialog, cons
   c.b.on(LegEvent::kAnswer);
   index_leg(c, MediaSide::kB, c.b_call_id);
   c.record.callee_user_agent = c.b.user_agent;
+  const char* bridge = c.transfer ? "transfer" : c.record.answer ? "redirect" : "answer";
   if (!c.record.answer) {  // click-to-dial: the call counts as answered now
     c.record.answer = wall_now_();
     c.record.final_status = 200;
@@ -493,6 +494,12 @@ void B2bua::on_redirect_answered(Call& c, size_t fork, sip::Dialog& dialog, cons
   log::get("call")->info("call {}: redirect answered by {}", c.record.call_id, c.record.callee);
   record_on_answer(c);
   if (c.transfer) transfer_answered(c);
+  // The new party and side A (a person: an application never redirects a
+  // caller that is one) talk now — unless this answers a three-way
+  // consultation, which goes into a conference room at once.
+  if (c.phase == CallPhase::kAnswered && !(c.consulting && c.consulting->three_way)) {
+    events_.publish(CallEvent{.kind = CallEventKind::kBridged, .call = c.record, .bridge = bridge});
+  }
   if (c.consulting) consult_answered(c);
 }
 

@@ -242,6 +242,12 @@ void B2bua::join_moved_leg(Call& src, MediaSide src_side, Call& dst, MediaSide d
   TransferStep step{kind, x_number, x_number, mover, wall_now_()};
   dst.record.transfers.push_back(step);
   events_.publish(CallEventKind::kTransferred, dst.record);
+  // Bridged unless the mover joined an application (parking, a conference)
+  // or the other side still rings (an attended transfer completed early).
+  if (!app_keeps_media && !dst.redirecting) {
+    events_.publish(
+        CallEvent{.kind = CallEventKind::kBridged, .call = dst.record, .bridge = kind.c_str()});
+  }
   // X's other leg ends the source call.
   src.record.transfers.push_back(step);
   end_call(src, Party::kSystem,
@@ -333,6 +339,10 @@ bool B2bua::on_invite_replaces(const sip::ServerTransactionPtr& txn) {
   send_2xx(*c, s, txn, std::move(resp));
   c->record.transfers.push_back(TransferStep{"replaces", *caller, x_number, *caller, wall_now_()});
   events_.publish(CallEventKind::kTransferred, c->record);
+  if (!(s == MediaSide::kA && c->app)) {  // the newcomer faces a person, not an application
+    events_.publish(
+        CallEvent{.kind = CallEventKind::kBridged, .call = c->record, .bridge = "replaces"});
+  }
   return true;
 }
 

@@ -159,6 +159,10 @@ void B2bua::answer_caller(Call& c, const sdp::SessionDescription& answer_a) {
   arm_session_timer(c);
   ++stats_.answered;
   events_.publish(CallEventKind::kAnswered, c.record);
+  if (c.b.dialog) {  // a phone answered; an application's leg (no dialog) bridges nobody
+    events_.publish(
+        CallEvent{.kind = CallEventKind::kBridged, .call = c.record, .bridge = "answer"});
+  }
   log::get("call")->info("call {} answered by {} ({})", c.record.call_id, c.record.callee,
                          c.record.codec);
   record_on_answer(c);

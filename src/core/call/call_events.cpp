@@ -56,6 +56,10 @@ const char* to_string(CallEventKind k) {
       return "call.recording.stopped";
     case CallEventKind::kForwarded:
       return "call.forwarded";
+    case CallEventKind::kBridged:
+      return "call.bridged";
+    case CallEventKind::kDtmf:
+      return "call.dtmf";
   }
   return "call";
 }
@@ -89,6 +93,12 @@ nlohmann::json to_json(const CallEvent& e) {
     j["forward_reason"] = c.forward_reason;
     j["forward_loop"] = c.forward_loop;
   }
+  if (e.dtmf) {
+    j["party"] = to_string(e.dtmf->party);
+    j["number"] = e.dtmf->number;
+    j["digit"] = std::string(1, e.dtmf->digit);
+  }
+  if (e.bridge) j["reason"] = e.bridge;
   if (e.kind == CallEventKind::kEnded) {
     j["end"] = store::to_iso(c.end);
     j["outcome"] = to_string(c.outcome);

@@ -1,5 +1,6 @@
 // Call events (DESIGN §2: fire-and-forget notifications): a call started,
-// was answered, held/resumed, recorded, ended. CDR, presence, the API stream and
+// was answered, bridged two parties, held/resumed, recorded, carried a DTMF
+// digit, ended. CDR, presence, the API stream and
 // metrics subscribe; the B2BUA publishes. Core thread only.
 #pragma once
 
@@ -68,6 +69,12 @@ enum class CallEventKind {
   kRecordingStarted,
   kRecordingStopped,
   kForwarded,
+  /// The PBX connected two parties' media: a two-party answer, a transfer's
+  /// target answering, a join (attended transfer, Replaces, a parked call
+  /// retrieved). Never for a call an application answered.
+  kBridged,
+  /// A party of an answered two-party call sent a DTMF digit.
+  kDtmf,
 };
 const char* to_string(CallEventKind k);
 
@@ -78,10 +85,21 @@ struct RecordingNote {
   std::string error;      ///< why the file is incomplete or missing (stopped), else ""
 };
 
+/// What a kDtmf event is about: who sent which digit.
+struct DtmfNote {
+  Party party = Party::kNone;  ///< kCaller (the call's side A) or kCallee (side B)
+  std::string number;          ///< that party's number (record.caller / callee)
+  char digit = 0;              ///< '0'-'9', '*', '#', 'A'-'D'
+};
+
 struct CallEvent {
   CallEventKind kind;
   const CallRecord& call;
   const RecordingNote* recording = nullptr;  ///< recording events only
+  const DtmfNote* dtmf = nullptr;            ///< kDtmf only
+  /// kBridged: how the parties came together ("answer", "transfer",
+  /// "attended", "replaces", "retrieved", "redirect").
+  const char* bridge = nullptr;
 };
 
 /// The one JSON form of an event (API stream, logs).
@@ -93,7 +111,9 @@ class CallEvents {
   void subscribe(Listener l) { listeners_.push_back(std::move(l)); }
   void publish(CallEventKind kind, const CallRecord& call,
                const RecordingNote* recording = nullptr) const {
-    const CallEvent e{kind, call, recording};
+    publish(CallEvent{kind, call, recording});
+  }
+  void publish(const CallEvent& e) const {
     for (const auto& l : listeners_) l(e);
   }
 

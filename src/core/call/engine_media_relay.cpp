@@ -89,10 +89,13 @@ class EngineMediaRelay final : public MediaRelay {
   }
   void stop_recording() override { session_->stop_recording(); }
 
-  void set_digit_listener(DigitListener listener) override {
-    const bool on = static_cast<bool>(listener);
+  void set_digit_listener(DigitListener listener, Detection detection) override {
+    const auto mode = !listener ? rtp::DigitDetection::kOff
+                      : detection == Detection::kEventsAndTones
+                          ? rtp::DigitDetection::kEventsAndTones
+                          : rtp::DigitDetection::kEvents;
     *digits_ = std::move(listener);
-    session_->set_digit_detection(on);
+    session_->set_digit_detection(mode);
   }
 
   void close() override { session_->close(); }

@@ -71,11 +71,13 @@ class MediaRelay {
   virtual void stop_recording() = 0;
 
   /// Told on the core thread of each DTMF digit a side sends (at its end):
-  /// RFC 4733 telephone-events, or in-band tones in G.711 from a side that
-  /// negotiated no telephone-event (feature codes, issue 7 §2). The digits
-  /// are still relayed. Null (the default) turns detection off.
+  /// RFC 4733 telephone-events, and with kEventsAndTones also in-band tones
+  /// in G.711 from a side that negotiated no telephone-event (feature codes,
+  /// issue 7 §2; the call.dtmf event, issue 9). The digits are still
+  /// relayed. A null listener (the default) turns detection off.
   using DigitListener = std::function<void(MediaSide side, char digit)>;
-  virtual void set_digit_listener(DigitListener listener) = 0;
+  enum class Detection : std::uint8_t { kEvents, kEventsAndTones };
+  virtual void set_digit_listener(DigitListener listener, Detection detection) = 0;
 
   /// Stops relaying and returns the ports; idempotent.
   virtual void close() = 0;

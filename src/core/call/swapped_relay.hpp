@@ -38,11 +38,11 @@ class SwappedRelay final : public MediaRelay {
     return inner_->start_recording(path, stereo, std::move(done));
   }
   void stop_recording() override { inner_->stop_recording(); }
-  void set_digit_listener(DigitListener listener) override {
-    if (!listener) return inner_->set_digit_listener(nullptr);
-    inner_->set_digit_listener([listener = std::move(listener)](MediaSide side, char digit) {
-      listener(other(side), digit);
-    });
+  void set_digit_listener(DigitListener listener, Detection detection) override {
+    if (!listener) return inner_->set_digit_listener(nullptr, detection);
+    inner_->set_digit_listener([listener = std::move(listener)](
+                                   MediaSide side, char digit) { listener(other(side), digit); },
+                               detection);
   }
   void close() override { inner_->close(); }
 

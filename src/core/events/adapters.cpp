@@ -28,6 +28,10 @@ EventType type_of(CallEventKind k) {
       return EventType::kCallRecordingStopped;
     case CallEventKind::kForwarded:
       return EventType::kCallForwarded;
+    case CallEventKind::kBridged:
+      return EventType::kCallBridged;
+    case CallEventKind::kDtmf:
+      return EventType::kCallDtmf;
   }
   return EventType::kCallStarted;
 }
@@ -67,8 +71,11 @@ void CallTracker::on_event(const CallEvent& e) {
       ++ended_[to_string(e.call.outcome)];
       break;
     case CallEventKind::kForwarded:
+    case CallEventKind::kBridged:
       if (auto it = active_.find(id); it != active_.end()) it->second.record = e.call;
       break;
+    case CallEventKind::kDtmf:
+      break;  // nothing of the call changed
   }
   std::vector<std::string> concerns{e.call.caller, e.call.callee};
   // A forwarded call also concerns the extension it was meant for.

@@ -25,6 +25,8 @@ constexpr TypeName kNames[] = {
     {EventType::kCallRecordingStopped, "call.recording.stopped"},
     {EventType::kCallEnded, "call.ended"},
     {EventType::kCallForwarded, "call.forwarded"},
+    {EventType::kCallBridged, "call.bridged"},
+    {EventType::kCallDtmf, "call.dtmf"},
     {EventType::kPresence, "presence"},
     {EventType::kVoicemailRead, "voicemail.read"},
     {EventType::kVoicemailDeleted, "voicemail.deleted"},

@@ -34,6 +34,8 @@ enum class EventType {
   kCallRecordingStarted,
   kCallRecordingStopped,
   kCallForwarded,
+  kCallBridged,
+  kCallDtmf,
   kPresence,
   kVoicemailRead,
   kVoicemailDeleted,

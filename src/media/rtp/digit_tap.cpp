@@ -34,6 +34,7 @@ void DigitTap::on_rtp(const RtpHeader& h, std::span<const std::uint8_t> payload,
     }
     return;
   }
+  if (!tones_) return;
   const Law law = law_[h.payload_type & 0x7f];
   if (law == Law::kNone) return;
   pcm_.resize(payload.size());

@@ -2,8 +2,10 @@
 // side's RFC 4733 telephone-events (each event reported once, at its end:
 // Rfc4733Receiver dedups by timestamp and end-packet repeats) and, when the
 // side negotiated no telephone-event, in-band tones in its G.711 audio
-// (the Goertzel DtmfDetector the terminating legs use). The relay keeps one
-// per side only while detection is on. Not thread-safe (the relay's lock).
+// (the Goertzel DtmfDetector the terminating legs use) — the latter only
+// when asked for, as it costs several times the relay's own work per packet.
+// The relay keeps one per side only while detection is on. Not thread-safe
+// (the relay's lock).
 #pragma once
 
 #include <array>
@@ -24,6 +26,10 @@ class DigitTap {
  public:
   using TimePoint = std::chrono::steady_clock::time_point;
 
+  /// `tones`: also search the G.711 audio of a side without telephone-event.
+  explicit DigitTap(bool tones = true) : tones_(tones) {}
+  bool tones() const { return tones_; }
+
   /// The side's negotiated formats (its payload types); again on re-offers
   /// and when another phone takes the side (a transfer).
   void configure(const SideParams& params);
@@ -38,6 +44,7 @@ class DigitTap {
   enum class Law : std::uint8_t { kNone, kUlaw, kAlaw };
   void take(std::vector<char>& out);
 
+  bool tones_;
   std::optional<std::uint32_t> ssrc_;  // of the last event: a new stream starts afresh
   int event_pt_ = -1;                  // telephone-event payload type, -1: none (in-band)
   std::array<Law, 128> law_{};         // G.711 payload types of the side

@@ -211,12 +211,13 @@ std::vector<Side> RelayCore::take_dead_sides(TimePoint now) {
   return dead;
 }
 
-void RelayCore::set_digit_detection(bool on) {
+void RelayCore::set_digit_detection(DigitDetection mode) {
+  const bool tones = mode == DigitDetection::kEventsAndTones;
   for (SideState& s : sides_) {
-    if (!on) {
+    if (mode == DigitDetection::kOff) {
       s.digits.reset();
-    } else if (!s.digits) {
-      s.digits = std::make_unique<DigitTap>();
+    } else if (!s.digits || s.digits->tones() != tones) {
+      s.digits = std::make_unique<DigitTap>(tones);
       if (s.configured) s.digits->configure(s.params);
     }
   }

@@ -78,10 +78,10 @@ class RelayCore {
   /// null stops. The recorder is configured with each side's codecs.
   void set_recorder(CallRecorder* recorder);
 
-  /// DTMF detection on both sides (RFC 4733 events; in-band tones in G.711
-  /// when a side negotiated no telephone-event). Off by default: the packet
-  /// path then does no more than before.
-  void set_digit_detection(bool on);
+  /// DTMF detection on both sides (RFC 4733 events; with kEventsAndTones
+  /// also in-band tones in G.711 when a side negotiated no telephone-event).
+  /// Off by default: the packet path then does no more than before.
+  void set_digit_detection(DigitDetection mode);
   /// Digits ended since the last call (the RFC 4733 timeout included).
   std::vector<DigitEvent> take_digits(TimePoint now);
 

@@ -128,10 +128,11 @@ class RelaySession {
   /// Ends the recording (on_done follows). Idempotent.
   virtual void stop_recording() = 0;
 
-  /// Watches both sides for DTMF (RFC 4733 telephone-events; in-band tones
-  /// in G.711 audio of a side without telephone-event), each digit reported
-  /// through RelayCallbacks::on_digit. Off by default (no cost then).
-  virtual void set_digit_detection(bool on) = 0;
+  /// Watches both sides for DTMF (RFC 4733 telephone-events; with
+  /// kEventsAndTones also in-band tones in G.711 audio of a side without
+  /// telephone-event), each digit reported through RelayCallbacks::on_digit.
+  /// Off by default (no cost then).
+  virtual void set_digit_detection(DigitDetection mode) = 0;
 
   /// A consistent snapshot of both sides' counters (for the CDR).
   virtual RelayStats stats() const = 0;

@@ -320,14 +320,14 @@ void RelaySessionImpl::configure(Side side, SideParams params) {
   });
 }
 
-void RelaySessionImpl::set_digit_detection(bool on) {
+void RelaySessionImpl::set_digit_detection(DigitDetection mode) {
   if (closed_) return;
-  thread_->post([weak = weak_from_this(), on] {
+  thread_->post([weak = weak_from_this(), mode] {
     auto self = weak.lock();
     if (!self || self->sockets_closed_) return;
-    self->digits_on_ = on;
+    self->digits_on_ = mode != DigitDetection::kOff;
     std::lock_guard lock(self->mu_);
-    self->core_logic_.set_digit_detection(on);
+    self->core_logic_.set_digit_detection(mode);
   });
 }
 

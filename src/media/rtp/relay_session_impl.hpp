@@ -41,7 +41,7 @@ class RelaySessionImpl final : public RelaySession,
   Status start_recording(RecordingRequest request,
                          std::function<void(const RecordingDone&)> on_done) override;
   void stop_recording() override;
-  void set_digit_detection(bool on) override;
+  void set_digit_detection(DigitDetection mode) override;
   RelayStats stats() const override;
   void close() override;
   bool closed() const override { return closed_.load(); }

@@ -46,6 +46,13 @@ enum class LatchMode : std::uint8_t {
   kOff,
 };
 
+/// What a relay watches for DTMF (RelaySession::set_digit_detection).
+/// kEvents parses RFC 4733 telephone-events only: a payload-type compare per
+/// packet. kEventsAndTones also runs the Goertzel detector over the G.711
+/// audio of a side that negotiated no telephone-event, several times the
+/// relay's own per-packet work (docs/PERFORMANCE.md, RTP relay).
+enum class DigitDetection : std::uint8_t { kOff, kEvents, kEventsAndTones };
+
 /// One payload format of a side, as negotiated on that side's leg.
 struct PayloadFormat {
   int payload_type = 0;  ///< 0..127, this leg's number

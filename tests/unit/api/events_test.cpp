@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "core/events/adapters.hpp"
 #include "core/events/event_bus.hpp"
 
 namespace switchboard::core {
@@ -59,6 +60,45 @@ TEST(EventBus, UnsubscribeStopsDelivery) {
 TEST(EventTypes, RoundTripByName) {
   for (auto t : all_event_types()) EXPECT_EQ(event_type_from(to_string(t)), t);
   EXPECT_FALSE(event_type_from("weather"));
+}
+
+TEST(CallTracker, BridgedAndDtmfGoOutAsCallEventsToEitherPartysFilter) {
+  CallEvents calls;
+  EventBus bus([] { return store::Timestamp{}; });
+  CallTracker tracker(calls, bus);
+  std::vector<nlohmann::json> callee, other;
+  bus.subscribe({{EventType::kCallBridged, EventType::kCallDtmf}, {"1002"}},
+                [&](const auto& t) { return callee.push_back(nlohmann::json::parse(*t)), true; });
+  bus.subscribe({{}, {"1003"}},
+                [&](const auto& t) { return other.push_back(nlohmann::json::parse(*t)), true; });
+  CallRecord r;
+  r.call_id = "c1";
+  r.caller = "1001";
+  r.callee = "1002";
+  calls.publish(CallEventKind::kStarted, r);
+  calls.publish(CallEventKind::kAnswered, r);
+  calls.publish(CallEvent{.kind = CallEventKind::kBridged, .call = r, .bridge = "answer"});
+  const DtmfNote digit{Party::kCaller, "1001", '5'};
+  calls.publish(CallEvent{.kind = CallEventKind::kDtmf, .call = r, .dtmf = &digit});
+  ASSERT_EQ(callee.size(), 2u);
+  EXPECT_EQ(callee[0]["type"], "call.bridged");
+  EXPECT_EQ(callee[0]["data"]["reason"], "answer");
+  EXPECT_EQ(callee[0]["data"]["caller"], "1001");
+  EXPECT_EQ(callee[0]["data"]["callee"], "1002");
+  EXPECT_EQ(callee[1]["type"], "call.dtmf");
+  EXPECT_EQ(callee[1]["seq"], 2);
+  EXPECT_EQ(callee[1]["data"]["party"], "caller");
+  EXPECT_EQ(callee[1]["data"]["number"], "1001");
+  EXPECT_EQ(callee[1]["data"]["digit"], "5");
+  EXPECT_TRUE(other.empty());
+  // A digit leaves the listed call as it was; events after the end do not
+  // bring it back.
+  ASSERT_EQ(tracker.active().size(), 1u);
+  EXPECT_EQ(tracker.active().at("c1").state, "answered");
+  calls.publish(CallEventKind::kEnded, r);
+  calls.publish(CallEvent{.kind = CallEventKind::kDtmf, .call = r, .dtmf = &digit});
+  calls.publish(CallEvent{.kind = CallEventKind::kBridged, .call = r, .bridge = "answer"});
+  EXPECT_TRUE(tracker.active().empty());
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 // busy and unregistered callees reaching the mailbox, the application's
 // media requests, hang-up from either side with completions delivered
 // before on_end(), redirect to another extension, re-INVITE to an application.
+#include <algorithm>
+
 #include "app_fixture.hpp"
 #include "call_fixture.hpp"
 #include "recording_fixture.hpp"
@@ -63,6 +65,20 @@ TEST_F(B2buaAppsTest, ADialedServiceIsAnsweredThroughTheRelayByAnApplicationLeg)
   EXPECT_EQ(p.telephone_event_pt, 101);
   EXPECT_EQ(seen->events, (std::vector<std::string>{"start"}));
   EXPECT_EQ(last.callee, "1002");
+}
+
+TEST_F(B2buaAppsTest, AnApplicationCallBridgesNobodyAndItsDigitsAreNotPublished) {
+  feed(invite("*1002"), from_ip(kA));
+  ASSERT_TRUE(last_response(kA, 200));
+  EXPECT_EQ(CallFixture::seen.back(), CallEventKind::kAnswered);
+  EXPECT_TRUE(bridged.empty());
+  // The caller keys its PIN: the application's, not a call.dtmf event.
+  auto& relay = *relays.logs.at(0);
+  ASSERT_TRUE(relay.digits);
+  relay.digits(MediaSide::kA, '1');
+  relay.digits(MediaSide::kA, '#');
+  EXPECT_EQ(std::count(CallFixture::seen.begin(), CallFixture::seen.end(), CallEventKind::kDtmf),
+            0);
 }
 
 TEST_F(B2buaAppsTest, ACallerWithoutTelephoneEventsIsHeardInBand) {
@@ -194,6 +210,11 @@ TEST_F(B2buaAppsTest, RedirectRingsTheNewTargetAndMovesOnlySideB) {
   EXPECT_EQ(relay.configured[MediaSide::kA].remote_rtp, (sdp::RtpAddress{kA, 4000}));
   EXPECT_TRUE(app_media.logs[0]->closed);
   EXPECT_EQ(last.callee, "1003");
+  // Two people now: bridged (the application's answer was not), and their
+  // digits are published.
+  EXPECT_EQ(bridged, (std::vector<std::string>{"call-1 1001-1003 redirect"}));
+  relay.digits(MediaSide::kB, '4');
+  EXPECT_EQ(CallFixture::seen.back(), CallEventKind::kDtmf);
   // Now an ordinary call: the caller's BYE reaches the operator.
   feed(from_caller("BYE", 2, tag), from_ip(kA));
   auto bye = last_request(kOp, "BYE");
@@ -270,6 +291,7 @@ TEST_F(B2buaOriginateTest, ClickToDialRingsAThenBWithRingbackAndConnectsThem) {
   EXPECT_EQ(last.caller, "1001");
   EXPECT_EQ(last.callee, "1002");
   EXPECT_TRUE(last.answer.has_value());
+  EXPECT_EQ(bridged, (std::vector<std::string>{*id + " 1001-1002 answer"}));
   // B hangs up: A gets a BYE in the dialog we started.
   auto bye = sip::Message::request("BYE", "sip:switchboard@192.0.2.1:5060");
   bye.add_header(sip::HeaderId::kVia,

@@ -47,6 +47,10 @@ TEST_F(B2buaTest, BasicCallThroughTheRelayAndCallerHangsUp) {
   EXPECT_EQ(log.configured[MediaSide::kA].codec->name, "PCMU");
   EXPECT_EQ(last.codec, "PCMU/8000");
   EXPECT_EQ(last.callee_user_agent, "PhoneB");
+  // Answered, then the two phones' media joined.
+  EXPECT_EQ(seen, (std::vector<CallEventKind>{CallEventKind::kStarted, CallEventKind::kRinging,
+                                              CallEventKind::kAnswered, CallEventKind::kBridged}));
+  EXPECT_EQ(bridged, (std::vector<std::string>{"call-1 1001-1002 answer"}));
 
   const std::string tag = to_tag(*ok);
   feed(from_caller("ACK", 1, tag), from_ip(kA));

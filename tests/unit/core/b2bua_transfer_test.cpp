@@ -33,7 +33,12 @@ TEST_F(TransferTest, BlindReferFromTheCalleeConnectsTheCallerToTheTarget) {
   EXPECT_EQ(requests_to(kB, "BYE", mark).size(), 1u);
   auto& relay = *relays.logs.at(0);
   EXPECT_EQ(relay.configured[MediaSide::kB].remote_rtp, (sdp::RtpAddress{kC, 6000}));
-  EXPECT_EQ(seen.back(), CallEventKind::kTransferred);
+  // The transfer, then the caller and the target bridged.
+  ASSERT_GE(seen.size(), 2u);
+  EXPECT_EQ(seen[seen.size() - 2], CallEventKind::kTransferred);
+  EXPECT_EQ(seen.back(), CallEventKind::kBridged);
+  EXPECT_EQ(bridged,
+            (std::vector<std::string>{"call-1 1001-1002 answer", "call-1 1001-1003 transfer"}));
   ASSERT_EQ(last.transfers.size(), 1u);
   EXPECT_EQ(last.transfers[0].kind, "blind");
   EXPECT_EQ(last.transfers[0].by, "1002");
@@ -175,6 +180,7 @@ TEST_F(TransferTest, TheApiTransfersWithoutNotifies) {
   EXPECT_EQ(requests_to(kB, "BYE", mark).size(), 1u);
   ASSERT_EQ(last.transfers.size(), 1u);
   EXPECT_EQ(last.transfers[0].by, "api");
+  EXPECT_EQ(bridged.back(), "call-1 1001-1003 transfer");
   EXPECT_EQ(b2bua.transfer("nope", MediaSide::kA, "1003").error().code, ErrorCode::kNotFound);
 }
 
@@ -218,6 +224,9 @@ TEST_F(TransferTest, AttendedReferWithReplacesJoinsTheTwoFarParties) {
   EXPECT_TRUE(relays.logs[1]->closed);
   EXPECT_EQ(relays.logs[0]->configured[MediaSide::kB].remote_rtp, (sdp::RtpAddress{kC, 6002}));
   EXPECT_FALSE(relays.logs[0]->closed);
+  // Both calls' answers, then A and C joined in call-1.
+  EXPECT_EQ(bridged, (std::vector<std::string>{"call-1 1001-1002 answer", "call-2 1002-1003 answer",
+                                               "call-1 1001-1003 attended"}));
   EXPECT_TRUE(requests_to(kA, "INVITE", mark).empty());
 
   // A hangs up: C gets the BYE in the dialog it knows.
@@ -257,6 +266,7 @@ TEST_F(TransferTest, InviteWithReplacesTakesOverAConnectedCall) {
   ASSERT_EQ(last.transfers.size(), 1u);
   EXPECT_EQ(last.transfers[0].kind, "replaces");
   EXPECT_EQ(last.transfers[0].from, "1002");
+  EXPECT_EQ(bridged.back(), "call-1 1001-1003 replaces");
 
   // An unknown dialog is 481.
   feed(replacing("call-v", "nope"), from_ip(kC));

@@ -8,6 +8,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,7 @@ class FakeRelay final : public MediaRelay {
     int recording_stops = 0;  ///< stop_recording() calls
     std::function<void(const RecordingResult&)> recording_done;
     DigitListener digits;  ///< what set_digit_listener() gave (tests send digits with it)
+    std::optional<Detection> detection;  ///< what it asked for (nullopt: never called)
   };
   FakeRelay(std::uint16_t base, std::shared_ptr<Log> log) : base_(base), log_(std::move(log)) {}
   std::uint16_t local_port(MediaSide s) const override {
@@ -67,7 +69,10 @@ class FakeRelay final : public MediaRelay {
     log_->recording = false;
     ++log_->recording_stops;
   }
-  void set_digit_listener(DigitListener listener) override { log_->digits = std::move(listener); }
+  void set_digit_listener(DigitListener listener, Detection detection) override {
+    log_->digits = std::move(listener);
+    log_->detection = detection;
+  }
   /// Like the engine's relay, close() ends a recording (its done follows;
   /// tests call recording_done themselves).
   void close() override {
@@ -144,6 +149,10 @@ class CallFixture : public ::testing::Test {
     events.subscribe([this](const CallEvent& e) {
       seen.push_back(e.kind);
       last = e.call;
+      if (e.kind == CallEventKind::kBridged) {
+        bridged.push_back(e.call.call_id + " " + e.call.caller + "-" + e.call.callee + " " +
+                          (e.bridge ? e.bridge : "?"));
+      }
     });
   }
 
@@ -295,6 +304,7 @@ class CallFixture : public ::testing::Test {
   B2bua b2bua;
   std::vector<CallEventKind> seen;
   CallRecord last;
+  std::vector<std::string> bridged;  ///< "call-id caller-callee how" of each kBridged
   sip::Message b_invite;
 };
 

@@ -148,7 +148,8 @@ TEST(EngineMediaRelay, DigitsReachTheListenerOnTheCoreThreadWithTheirSide) {
   std::uint16_t seq_a = 1, seq_b = 1;
   engine_a.send_event(relay->local_port(MediaSide::kB), '1', 1000, seq_a);  // no listener yet
   run(10);
-  relay->set_digit_listener([&](MediaSide s, char d) { got.emplace_back(s, d); });
+  relay->set_digit_listener([&](MediaSide s, char d) { got.emplace_back(s, d); },
+                            MediaRelay::Detection::kEvents);
   run(10);
   engine_a.send_event(relay->local_port(MediaSide::kB), '#', 2000, seq_a);
   engine_b.send_event(relay->local_port(MediaSide::kA), '4', 9000, seq_b);
@@ -157,7 +158,7 @@ TEST(EngineMediaRelay, DigitsReachTheListenerOnTheCoreThreadWithTheirSide) {
   std::sort(got.begin(), got.end());
   EXPECT_EQ(got[0], std::make_pair(MediaSide::kA, '4'));
   EXPECT_EQ(got[1], std::make_pair(MediaSide::kB, '#'));
-  relay->set_digit_listener(nullptr);
+  relay->set_digit_listener(nullptr, MediaRelay::Detection::kEvents);
   run(10);
   engine_a.send_event(relay->local_port(MediaSide::kB), '2', 3000, seq_a);
   run(20);

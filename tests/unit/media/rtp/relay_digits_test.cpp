@@ -1,7 +1,8 @@
 // DTMF seen by the relay (issue 7 §2, feature codes): RFC 4733 events are
 // reported once each at their end (repeated end packets, a lost end), per
 // side, and only while detection is on; a side without telephone-event has
-// its G.711 audio searched for in-band tones instead.
+// its G.711 audio searched for in-band tones instead, unless only events
+// were asked for.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -134,7 +135,7 @@ TEST_F(RelayDigitsTest, NothingIsDetectedUntilTurnedOn) {
 TEST_F(RelayDigitsTest, Rfc4733EventsAreReportedOnceEachAtTheirEndPerSide) {
   core.configure(Side::kA, side("10.0.0.1", 4000, {kPcmu}, kEventA), now);
   core.configure(Side::kB, side("10.0.0.2", 6000, {kPcmu}, kEventB), now);
-  core.set_digit_detection(true);
+  core.set_digit_detection(DigitDetection::kEventsAndTones);
   event(Side::kA, 101, '#');
   ASSERT_EQ(seen.size(), 1u);  // the end, not the start, and its repeats count once
   EXPECT_EQ(seen[0], (DigitEvent{Side::kA, '#'}));
@@ -148,7 +149,7 @@ TEST_F(RelayDigitsTest, Rfc4733EventsAreReportedOnceEachAtTheirEndPerSide) {
 TEST_F(RelayDigitsTest, AnEventWhoseEndWasLostEndsAfterTheTimeout) {
   core.configure(Side::kA, side("10.0.0.1", 4000, {kPcmu}, kEventA), now);
   core.configure(Side::kB, side("10.0.0.2", 6000, {kPcmu}, kEventB), now);
-  core.set_digit_detection(true);
+  core.set_digit_detection(DigitDetection::kEventsAndTones);
   event(Side::kA, 101, '3', /*with_end=*/false);
   EXPECT_TRUE(seen.empty());
   now += milliseconds(600);
@@ -159,7 +160,7 @@ TEST_F(RelayDigitsTest, AnEventWhoseEndWasLostEndsAfterTheTimeout) {
 TEST_F(RelayDigitsTest, AnotherPhoneOnTheSideStartsAfresh) {
   core.configure(Side::kA, side("10.0.0.1", 4000, {kPcmu}, kEventA), now);
   core.configure(Side::kB, side("10.0.0.2", 6000, {kPcmu}, kEventB), now);
-  core.set_digit_detection(true);
+  core.set_digit_detection(DigitDetection::kEventsAndTones);
   ts[index(Side::kB)] = 100000;
   event(Side::kB, 96, '1');
   // A transfer put another phone on side B: its timestamps start anywhere,
@@ -173,7 +174,7 @@ TEST_F(RelayDigitsTest, AnotherPhoneOnTheSideStartsAfresh) {
 TEST_F(RelayDigitsTest, InBandTonesOfASideWithoutTelephoneEventAreDetected) {
   core.configure(Side::kA, side("10.0.0.1", 4000, {kPcma}, std::nullopt), now);
   core.configure(Side::kB, side("10.0.0.2", 6000, {kPcmu}, std::nullopt), now);
-  core.set_digit_detection(true);
+  core.set_digit_detection(DigitDetection::kEventsAndTones);
   for (char d : std::string("##1003#")) {
     audio(Side::kA, kPcma, d, 100);
     audio(Side::kA, kPcma, '\0', 100);
@@ -187,7 +188,7 @@ TEST_F(RelayDigitsTest, InBandTonesOfASideWithoutTelephoneEventAreDetected) {
 TEST_F(RelayDigitsTest, TheAudioOfASideWithTelephoneEventIsNotSearched) {
   core.configure(Side::kA, side("10.0.0.1", 4000, {kPcmu}, kEventA), now);
   core.configure(Side::kB, side("10.0.0.2", 6000, {kPcmu}, kEventB), now);
-  core.set_digit_detection(true);
+  core.set_digit_detection(DigitDetection::kEventsAndTones);
   audio(Side::kA, kPcmu, '9', 200);  // a phone that sends both: counted once, as the event
   audio(Side::kA, kPcmu, '\0', 100);
   event(Side::kA, 101, '9');
@@ -197,10 +198,10 @@ TEST_F(RelayDigitsTest, TheAudioOfASideWithTelephoneEventIsNotSearched) {
 TEST_F(RelayDigitsTest, TurningDetectionOffForgetsAndStops) {
   core.configure(Side::kA, side("10.0.0.1", 4000, {kPcmu}, std::nullopt), now);
   core.configure(Side::kB, side("10.0.0.2", 6000, {kPcmu}, kEventB), now);
-  core.set_digit_detection(true);
+  core.set_digit_detection(DigitDetection::kEventsAndTones);
   audio(Side::kA, kPcmu, '4', 100);
   audio(Side::kA, kPcmu, '\0', 100);
-  core.set_digit_detection(false);
+  core.set_digit_detection(DigitDetection::kOff);
   audio(Side::kA, kPcmu, '6', 100);
   audio(Side::kA, kPcmu, '\0', 100);
   event(Side::kB, 96, '2');
@@ -208,10 +209,28 @@ TEST_F(RelayDigitsTest, TurningDetectionOffForgetsAndStops) {
   EXPECT_EQ(digits_of(Side::kB), "");
 }
 
+TEST_F(RelayDigitsTest, EventsOnlyLeavesTheAudioOfASideWithoutTelephoneEventAlone) {
+  core.configure(Side::kA, side("10.0.0.1", 4000, {kPcmu}, std::nullopt), now);
+  core.configure(Side::kB, side("10.0.0.2", 6000, {kPcmu}, kEventB), now);
+  core.set_digit_detection(DigitDetection::kEvents);
+  audio(Side::kA, kPcmu, '4', 100);
+  audio(Side::kA, kPcmu, '\0', 100);
+  event(Side::kB, 96, '2');
+  EXPECT_EQ(digits_of(Side::kA), "");
+  EXPECT_EQ(digits_of(Side::kB), "2");
+  // Call codes turned on later: the tones of that side count from then on.
+  core.set_digit_detection(DigitDetection::kEventsAndTones);
+  audio(Side::kA, kPcmu, '6', 100);
+  audio(Side::kA, kPcmu, '\0', 100);
+  event(Side::kB, 96, '3');
+  EXPECT_EQ(digits_of(Side::kA), "6");
+  EXPECT_EQ(digits_of(Side::kB), "23");
+}
+
 TEST_F(RelayDigitsTest, DetectedDigitsAreStillRelayed) {
   core.configure(Side::kA, side("10.0.0.1", 4000, {kPcmu}, kEventA), now);
   core.configure(Side::kB, side("10.0.0.2", 6000, {kPcmu}, kEventB), now);
-  core.set_digit_detection(true);
+  core.set_digit_detection(DigitDetection::kEventsAndTones);
   dsp::TelephoneEvent e;
   e.event = 1;
   e.end = true;
