@@ -210,3 +210,53 @@ def test_a_user_transfers_the_callee_of_their_own_call(switchboard_factory, work
     assert {row["caller"], row["callee"]} == {"1002", "1003"}, row
     chain = [(t["kind"], t["by"], t["from"], t["to"]) for t in row["transfers"]]
     assert chain == [("api", "api", "1001", "1003")], row
+
+
+def test_api_attended_transfer_consults_then_completes(switchboard_factory, workdir):
+    """POST /calls/{id}/consult: 1001 (the caller, waiting) hears music while
+    1002's phone is moved into a consultation with 1003; /consult/complete
+    releases 1002 and 1001 talks to 1003. Without a consultation, the steps
+    are 404; a user may not consult on someone else's call."""
+    pbx = transfer_pbx(switchboard_factory, workdir)
+    op = Api(pbx.http_port, make_token(pbx, "operator", "op", None))
+    user_1003 = Api(pbx.http_port, make_token(pbx, "user", "u1003", "1003"))
+    a, b, c = three_phones(workdir, pbx)
+    ws, _ = subscribe(pbx, pbx.token, types=["call.transferred"])
+    try:
+        call_id = call_1001_to_1002(pbx, op, a, b)
+        for step in ("complete", "cancel", "merge"):
+            r = op.post(f"/api/v1/calls/{call_id}/consult/{step}")
+            assert r.status == 404 and r.json["error"] == "not_found", (step, r)
+        r = user_1003.post(f"/api/v1/calls/{call_id}/consult", {"target": "1003"})
+        assert r.status == 404, r
+        r = op.post(f"/api/v1/calls/{call_id}/consult", {"target": "1003", "party": "nobody"})
+        assert r.status == 400 and r.json["error"] == "validation_failed", r
+        time.sleep(2.0)
+        r = op.post(f"/api/v1/calls/{call_id}/consult", {"target": "1003", "party": "caller"})
+        assert r.status == 202, r
+        assert c.wait_event("CALL_ESTABLISHED", 15), c.proc.output()[-3000:]
+        calls = lambda: op.get("/api/v1/calls").json["calls"]  # noqa: E731
+        assert wait_until(lambda: len(calls()) == 2, 5), calls()
+        assert sorted((x["caller"], x["callee"]) for x in calls()) == \
+            [("1001", "1002"), ("1002", "1003")], calls()
+        time.sleep(3.0)  # 1002 talks to 1003, 1001 hears music
+        r = op.post(f"/api/v1/calls/{call_id}/consult/complete")
+        assert r.status == 202, r
+        assert b.wait_event("CALL_CLOSED", 10), b.proc.output()[-3000:]
+        e = ws.recv_json()
+        assert e["type"] == "call.transferred" and e["data"]["call_id"] == call_id, e
+        assert wait_until(lambda: [(x["caller"], x["callee"]) for x in calls()] ==
+                          [("1001", "1003")], 5), calls()
+        time.sleep(3.0)
+        a.command("hangup")
+        assert c.wait_event("CALL_CLOSED", 10), c.proc.output()[-3000:]
+    finally:
+        ws.close()
+        a.stop()
+        b.stop()
+        c.stop()
+    tones_a = [f for f, _ in heard(workdir, "1001")]
+    assert tones_a == [500, 1500, 2000], tones_a
+    row = cdr_row(op, call_id)
+    chain = [(t["kind"], t["by"], t["from"], t["to"]) for t in row["transfers"]]
+    assert chain == [("attended", "1002", "1002", "1003")], row
