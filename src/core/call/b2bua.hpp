@@ -387,6 +387,11 @@ class B2bua {
   /// The transferrer hung up: the transfer is done.
   void consult_complete(Call& y);
   bool on_consult_bye(Call& c, MediaSide from);
+  /// The consultation `call_id` names (itself or its held call); kNotFound,
+  /// or kFailedPrecondition while a leg is being moved.
+  Result<Call*> consultation_of(std::string_view call_id);
+  /// The leg on `side` is gone (its BYE answered or sent): out of the index.
+  void leave_leg(Call& c, MediaSide side);
   void merge_now(Call& y);
   /// A call ends: its partner in a consultation is told (finish()).
   void unlink_consultation(Call& c);

@@ -224,12 +224,26 @@ void B2bua::consult_complete(Call& y) {
   relocate(yid, MediaSide::kB, xid, k.side, 0, MediaSide::kA, "attended", failed);
 }
 
-bool B2bua::on_consult_bye(Call& c, MediaSide from) {
-  if (!c.consulting || c.phase != CallPhase::kAnswered) return false;
-  Leg& leg = c.leg(from);
-  by_dialog_.erase(dialog_key(leg_call_id(c, from), leg.local_tag()));
+void B2bua::leave_leg(Call& c, MediaSide side) {
+  Leg& leg = c.leg(side);
+  by_dialog_.erase(dialog_key(leg_call_id(c, side), leg.local_tag()));
   leg.on(LegEvent::kEnd);
   if (leg.dialog) leg.dialog->terminate();
+}
+
+Result<Call*> B2bua::consultation_of(std::string_view call_id) {
+  Call* c = find_by_call_id(call_id);
+  if (c && c->held_for) c = find(c->held_for->with);
+  if (!c || !c->consulting) {
+    return make_error(ErrorCode::kNotFound, fmt::format("no consultation {}", call_id));
+  }
+  if (c->moving) return make_error(ErrorCode::kFailedPrecondition, "the call is being changed");
+  return c;
+}
+
+bool B2bua::on_consult_bye(Call& c, MediaSide from) {
+  if (!c.consulting || c.phase != CallPhase::kAnswered) return false;
+  leave_leg(c, from);
   if (from == MediaSide::kA) {
     consult_complete(c);
   } else {
@@ -239,29 +253,21 @@ bool B2bua::on_consult_bye(Call& c, MediaSide from) {
 }
 
 Status B2bua::cancel_consultation(std::string_view call_id) {
-  Call* c = find_by_call_id(call_id);
-  if (c && c->held_for) c = find(c->held_for->with);
-  if (!c || !c->consulting) {
-    return make_error(ErrorCode::kNotFound, fmt::format("no consultation {}", call_id));
-  }
-  if (c->moving) return make_error(ErrorCode::kFailedPrecondition, "the call is being changed");
-  consult_back(*c);
+  auto c = consultation_of(call_id);
+  if (!c.ok()) return c.error();
+  consult_back(**c);
   return {};
 }
 
 Status B2bua::complete_consultation(std::string_view call_id) {
-  Call* c = find_by_call_id(call_id);
-  if (c && c->held_for) c = find(c->held_for->with);
-  if (!c || !c->consulting) {
-    return make_error(ErrorCode::kNotFound, fmt::format("no consultation {}", call_id));
-  }
-  if (c->moving) return make_error(ErrorCode::kFailedPrecondition, "the call is being changed");
-  log::get("call")->info("call {}: {} is released, the transfer completes", c->record.call_id,
-                         c->record.caller);
-  send_bye(*c, MediaSide::kA);
-  by_dialog_.erase(dialog_key(leg_call_id(*c, MediaSide::kA), c->a.local_tag()));
-  c->a.on(LegEvent::kEnd);
-  consult_complete(*c);
+  auto c = consultation_of(call_id);
+  if (!c.ok()) return c.error();
+  Call& y = **c;
+  log::get("call")->info("call {}: {} is released, the transfer completes", y.record.call_id,
+                         y.record.caller);
+  send_bye(y, MediaSide::kA);
+  leave_leg(y, MediaSide::kA);
+  consult_complete(y);
   return {};
 }
 
@@ -271,15 +277,11 @@ bool B2bua::is_consultation(std::string_view call_id) {
 }
 
 Status B2bua::merge_three_way(std::string_view call_id) {
-  Call* y = find_by_call_id(call_id);
-  if (y && y->held_for) y = find(y->held_for->with);
-  if (!y || !y->consulting) {
-    return make_error(ErrorCode::kNotFound, fmt::format("no consultation {}", call_id));
-  }
+  auto found = consultation_of(call_id);
+  if (!found.ok()) return found.error();
+  Call* y = *found;
   if (!conference_) return make_error(ErrorCode::kUnavailable, "no conference service");
-  if (y->moving || y->app) {
-    return make_error(ErrorCode::kFailedPrecondition, "the consultation cannot be merged");
-  }
+  if (y->app) return make_error(ErrorCode::kFailedPrecondition, "an application cannot be merged");
   y->consulting->three_way = true;
   if (Call* x = find(y->consulting->with)) x->held_for->three_way = true;
   if (!y->redirecting) merge_now(*y);  // else: once the target answers
