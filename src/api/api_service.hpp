@@ -91,6 +91,8 @@ class ApiService {
   void add_recording_routes();
   void add_transfer_routes();
   void add_consult_routes();  // handlers_consult.cpp
+  /// The required `target` of transfer and consult: a number as a phone dials it.
+  static FieldSpec dialed_target(std::string description);
   void add_lockout_routes();
   void add_extension_routes();
   void add_report_routes();

@@ -97,6 +97,14 @@ void ApiService::add_call_control_routes() {
   });
 }
 
+FieldSpec ApiService::dialed_target(std::string description) {
+  return {.name = "target",
+          .required = true,
+          .pattern = "[0-9*#+]{1,32}",
+          .max_length = 32,
+          .description = std::move(description)};
+}
+
 void ApiService::add_transfer_routes() {
   const FieldSpec party{
       .name = "party",
@@ -104,11 +112,7 @@ void ApiService::add_transfer_routes() {
       .max_length = 6,
       .description = "The party that is moved (default: caller); the other one is released"};
   ObjectSchema transfer{{
-      {.name = "target",
-       .required = true,
-       .pattern = "[0-9*#+]{1,32}",
-       .max_length = 32,
-       .description = "Where `party` goes, dialed as the other party would dial it"},
+      dialed_target("Where `party` goes, dialed as the other party would dial it"),
       party,
   }};
   router_.add({

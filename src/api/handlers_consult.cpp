@@ -12,11 +12,7 @@ namespace http = boost::beast::http;
 
 void ApiService::add_consult_routes() {
   ObjectSchema consult{{
-      {.name = "target",
-       .required = true,
-       .pattern = "[0-9*#+]{1,32}",
-       .max_length = 32,
-       .description = "Who is consulted, dialed as the consulting party would dial it"},
+      dialed_target("Who is consulted, dialed as the consulting party would dial it"),
       {.name = "party",
        .pattern = "caller|callee",
        .max_length = 6,

@@ -11,49 +11,13 @@
 
 #include "api/api_service.hpp"
 #include "core/events/event_bus.hpp"
+#include "no_core.hpp"
 #include "store/migrations.hpp"
 
 namespace switchboard::api {
 namespace {
 
-class NoCore : public CoreAccess {
- public:
-  nlohmann::json status() override { return {}; }
-  nlohmann::json registrations(const std::optional<std::string>&) override { return {}; }
-  nlohmann::json calls(const std::optional<std::string>&) override { return {}; }
-  bool hangup(const std::string&) override { return false; }
-  Result<std::string> originate(const std::string&, const std::string&) override {
-    return make_error(ErrorCode::kUnavailable, "no core");
-  }
-  Status hold(const std::string&, const std::string&) override {
-    return make_error(ErrorCode::kUnavailable, "no core");
-  }
-  Status resume(const std::string&) override {
-    return make_error(ErrorCode::kUnavailable, "no core");
-  }
-  Result<std::string> start_recording(const std::string&,
-                                      const std::optional<std::string>&) override {
-    return make_error(ErrorCode::kUnavailable, "no core");
-  }
-  Status stop_recording(const std::string&, const std::optional<std::string>&) override {
-    return make_error(ErrorCode::kUnavailable, "no core");
-  }
-  Status transfer(const std::string&, const std::string&, const std::string&,
-                  const std::optional<std::string>&) override {
-    return make_error(ErrorCode::kUnavailable, "no core");
-  }
-  Result<std::string> park(const std::string&, const std::string&,
-                           const std::optional<std::string>&) override {
-    return make_error(ErrorCode::kUnavailable, "no core");
-  }
-  Status consultation(const std::string&, const std::string&, const std::string&,
-                      const std::string&, const std::optional<std::string>&) override {
-    return make_error(ErrorCode::kUnavailable, "no core");
-  }
-  nlohmann::json config() override { return {}; }
-  std::vector<MetricSample> metrics() override { return {}; }
-  void extensions_changed() override {}
-};
+using fakes::NoCore;
 
 TEST(OpenApi, DocumentsEveryRouteOfTheTableAndNothingElse) {
   const auto path = std::filesystem::temp_directory_path() / "sb_api_openapi_test.db";

@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "api/core_access.hpp"
+#include "no_core.hpp"
 #include "store/migrations.hpp"
 #include "store/presence_repository.hpp"
 
@@ -78,11 +79,10 @@ TEST(Presence, BookReportsEachChangeOnce) {
 }
 
 // The core as the API sees it: registrations and calls as JSON.
-class Core : public CoreAccess {
+class Core : public fakes::NoCore {
  public:
   nlohmann::json regs = nlohmann::json::array();
   nlohmann::json active = nlohmann::json::array();
-  nlohmann::json status() override { return {}; }
   nlohmann::json registrations(const std::optional<std::string>& ext) override {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& r : regs) {
@@ -97,38 +97,6 @@ class Core : public CoreAccess {
     }
     return out;
   }
-  bool hangup(const std::string&) override { return false; }
-  Result<std::string> originate(const std::string&, const std::string&) override {
-    return make_error(ErrorCode::kUnavailable, "no calls here");
-  }
-  Status hold(const std::string&, const std::string&) override {
-    return make_error(ErrorCode::kUnavailable, "no calls here");
-  }
-  Status resume(const std::string&) override {
-    return make_error(ErrorCode::kUnavailable, "no calls here");
-  }
-  Result<std::string> start_recording(const std::string&,
-                                      const std::optional<std::string>&) override {
-    return make_error(ErrorCode::kUnavailable, "no core");
-  }
-  Status stop_recording(const std::string&, const std::optional<std::string>&) override {
-    return make_error(ErrorCode::kUnavailable, "no core");
-  }
-  Status transfer(const std::string&, const std::string&, const std::string&,
-                  const std::optional<std::string>&) override {
-    return make_error(ErrorCode::kUnavailable, "no core");
-  }
-  Result<std::string> park(const std::string&, const std::string&,
-                           const std::optional<std::string>&) override {
-    return make_error(ErrorCode::kUnavailable, "no core");
-  }
-  Status consultation(const std::string&, const std::string&, const std::string&,
-                      const std::string&, const std::optional<std::string>&) override {
-    return make_error(ErrorCode::kUnavailable, "no core");
-  }
-  nlohmann::json config() override { return {}; }
-  std::vector<MetricSample> metrics() override { return {}; }
-  void extensions_changed() override {}
 };
 
 TEST(Presence, LiveStateFromRegistrationsAndCalls) {

@@ -10,6 +10,7 @@
 
 #include "api/api_service.hpp"
 #include "core/events/event_bus.hpp"
+#include "no_core.hpp"
 #include "store/migrations.hpp"
 
 namespace switchboard::api {
@@ -18,24 +19,8 @@ namespace {
 namespace http = boost::beast::http;
 
 /// Records what the API asked; answers with `status`.
-class TransferCore : public CoreAccess {
+class TransferCore : public fakes::NoCore {
  public:
-  nlohmann::json status() override { return {}; }
-  nlohmann::json registrations(const std::optional<std::string>&) override { return {}; }
-  nlohmann::json calls(const std::optional<std::string>&) override { return {}; }
-  bool hangup(const std::string&) override { return false; }
-  Result<std::string> originate(const std::string&, const std::string&) override {
-    return make_error(ErrorCode::kUnavailable, "no core");
-  }
-  Status hold(const std::string&, const std::string&) override { return {}; }
-  Status resume(const std::string&) override { return {}; }
-  Result<std::string> start_recording(const std::string&,
-                                      const std::optional<std::string>&) override {
-    return make_error(ErrorCode::kUnavailable, "no core");
-  }
-  Status stop_recording(const std::string&, const std::optional<std::string>&) override {
-    return {};
-  }
   Status transfer(const std::string& call_id, const std::string& party, const std::string& target,
                   const std::optional<std::string>& extension) override {
     asked.push_back({"transfer", call_id, party, target, extension});
@@ -53,9 +38,6 @@ class TransferCore : public CoreAccess {
     asked.push_back({"consult " + action, call_id, party, target, extension});
     return result;
   }
-  nlohmann::json config() override { return {}; }
-  std::vector<MetricSample> metrics() override { return {}; }
-  void extensions_changed() override {}
 
   struct Asked {
     std::string what, call_id, party, target;
